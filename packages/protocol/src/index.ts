@@ -3,6 +3,7 @@ export * from "./consensus/proposers.ts";
 export * from "./consensus/shuffling.ts";
 export * from "./constants.ts";
 export * from "./errors.ts";
+export * from "./logger.ts";
 export * from "./lookahead.ts";
 export * from "./ssz/proofs.ts";
 export * from "./time.ts";

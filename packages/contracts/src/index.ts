@@ -1,0 +1,2 @@
+export * from "../generated/index.ts";
+export * from "./systemContracts.ts";
