@@ -1,0 +1,338 @@
+import { EventEmitter } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ChainTime, type Logger, slotStartTime } from "@baton/protocol";
+import type { ChainForkConfig } from "@lodestar/config";
+import { toHex } from "viem";
+import { type BeaconApiServer, createBeaconApiServer } from "./beacon/api/server.ts";
+import { BeaconChain } from "./beacon/chain.ts";
+import { DEVNET_FORK_VERSIONS, devnetChainConfig } from "./beacon/config.ts";
+import { interopKeys } from "./beacon/keys.ts";
+import { type Anvil, defaultAnvilOptions, startAnvil } from "./l1/anvil.ts";
+import { ExecutionNode } from "./l1/executionNode.ts";
+import { type DevnetOptions, validateDevnetOptions } from "./options.ts";
+
+/** Components that fault injection can stop and restart by name. */
+export type DevnetComponent = "l1" | "beacon-api";
+export const DEVNET_COMPONENTS: readonly DevnetComponent[] = ["l1", "beacon-api"];
+
+export interface SlotEvent {
+  readonly slot: number;
+  /** Why no block was produced, or null when one was. */
+  readonly missed: null | "injected" | "l1-down" | "late";
+  readonly blockNumber?: number;
+  readonly beaconRoot?: Uint8Array;
+}
+
+export interface DevnetSummary {
+  slots: number;
+  blocks: number;
+  missedSlots: number;
+  reorgs: number;
+  headSlot: number;
+  l1BlockNumber: number;
+  genesisTime: number;
+  secondsPerSlot: number;
+  validators: number;
+}
+
+export interface DevnetEvents {
+  slot: [SlotEvent];
+  stopped: [];
+}
+
+/**
+ * One whole local Ethereum: anvil as the L1 execution node, a simulated Fulu beacon chain serving the
+ * Beacon API, one L1 block per slot at the slot's timestamp, the parent beacon root of each block
+ * written where EIP-4788 keeps it. Faults can be injected: missed slots, a reorg of the last block,
+ * a component stopped and restarted.
+ */
+export class Devnet extends EventEmitter<DevnetEvents> {
+  readonly chain: BeaconChain;
+  readonly time: ChainTime;
+  readonly config: ChainForkConfig;
+  private readonly missSlots: Set<number>;
+  private readonly counters = { slots: 0, blocks: 0, missedSlots: 0, reorgs: 0 };
+  private nextSlot = 1;
+  private stopping = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private loopDone: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  /** The Beacon API's port, kept so a restart listens where clients expect it. */
+  private readonly beaconPort: number;
+
+  private constructor(
+    readonly options: Readonly<DevnetOptions>,
+    private readonly logger: Logger,
+    private anvil: Anvil | undefined,
+    private beaconApi: BeaconApiServer | undefined,
+    readonly l1: ExecutionNode,
+    chain: BeaconChain,
+    config: ChainForkConfig,
+    private readonly dataDir: { path: string; temporary: boolean },
+  ) {
+    super();
+    this.chain = chain;
+    this.config = config;
+    this.time = { genesisTime: chain.genesisTime, secondsPerSlot: options.secondsPerSlot };
+    this.missSlots = new Set(options.missSlots);
+    this.beaconPort = beaconApi?.port ?? options.beaconPort;
+  }
+
+  static async start(input: Partial<DevnetOptions>, deps: { logger: Logger }): Promise<Devnet> {
+    const options = validateDevnetOptions(input);
+    const logger = deps.logger.child({ module: "devnet" });
+    const dataDir = options.dataDir
+      ? { path: options.dataDir, temporary: false }
+      : { path: mkdtempSync(join(tmpdir(), "baton-devnet-")), temporary: true };
+    const genesisTime = Math.ceil(Date.now() / 1000) + 1;
+    const anvil = await startAnvil(
+      {
+        ...defaultAnvilOptions,
+        host: options.host,
+        port: options.l1Port,
+        chainId: options.chainId,
+        genesisTime,
+        stateFile: join(dataDir.path, "l1-state.json"),
+      },
+      { logger: logger.child({ module: "anvil" }) },
+    );
+    let beaconApi: BeaconApiServer | undefined;
+    try {
+      const l1 = new ExecutionNode(anvil.url);
+      await l1.installBeaconRootsContract();
+      const executionGenesis = await l1.latestPayload();
+      const chain = new BeaconChain({
+        genesisTime,
+        keys: interopKeys(options.validators),
+        executionGenesis,
+        forkVersion: Buffer.from(DEVNET_FORK_VERSIONS.FULU_FORK_VERSION.slice(2), "hex"),
+        stateHistorySlots: options.stateHistorySlots,
+      });
+      const config = devnetChainConfig({
+        secondsPerSlot: options.secondsPerSlot,
+        depositChainId: options.chainId,
+      });
+      beaconApi = await createBeaconApiServer(
+        { host: options.host, port: options.beaconPort },
+        { chain, config, logger: logger.child({ module: "beacon-api" }) },
+      );
+      const devnet = new Devnet(options, logger, anvil, beaconApi, l1, chain, config, dataDir);
+      logger.info("devnet started", {
+        l1: anvil.url,
+        beaconApi: beaconApi.url,
+        genesisTime,
+        validators: options.validators,
+        secondsPerSlot: options.secondsPerSlot,
+      });
+      devnet.loopDone = devnet.loop();
+      return devnet;
+    } catch (error) {
+      await beaconApi?.close();
+      await anvil.stop();
+      if (dataDir.temporary) rmSync(dataDir.path, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get l1Url(): string {
+    return this.l1.url;
+  }
+
+  get beaconApiUrl(): string {
+    if (!this.beaconApi) throw new Error("the Beacon API is stopped");
+    return this.beaconApi.url;
+  }
+
+  /** Pids of the child processes the devnet runs now. */
+  get childPids(): number[] {
+    return this.anvil ? [this.anvil.process.pid] : [];
+  }
+
+  /** Resolves when the run ends: after `--slots` slots, or on `stop()`. */
+  get done(): Promise<void> {
+    return this.loopDone ?? Promise.resolve();
+  }
+
+  summary(): DevnetSummary {
+    return {
+      ...this.counters,
+      headSlot: this.chain.headSlot,
+      l1BlockNumber: this.chain.head.signedBlock.message.body.executionPayload.blockNumber,
+      genesisTime: this.time.genesisTime,
+      secondsPerSlot: this.time.secondsPerSlot,
+      validators: this.options.validators,
+    };
+  }
+
+  /** Make the proposer of `slot` miss its block. */
+  missSlot(slot: number): void {
+    if (slot < this.nextSlot) throw new RangeError(`slot ${slot} has already been processed`);
+    this.missSlots.add(slot);
+  }
+
+  /** Resolves once `slot` has been processed (produced or missed). */
+  async waitForSlot(
+    slot: number,
+    timeoutMs = (slot - this.nextSlot + 3) * this.time.secondsPerSlot * 1000,
+  ): Promise<void> {
+    if (slot < this.nextSlot) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.off("slot", onSlot);
+          reject(new Error(`slot ${slot} not reached in ${timeoutMs} ms`));
+        },
+        Math.max(timeoutMs, 1000),
+      );
+      const onSlot = (event: SlotEvent) => {
+        if (event.slot >= slot) {
+          clearTimeout(timer);
+          this.off("slot", onSlot);
+          resolve();
+        }
+      };
+      this.on("slot", onSlot);
+    });
+  }
+
+  /**
+   * Reorg the last L1 block: replace it by a different block at the same slot and timestamp (another
+   * fee recipient; its transactions dropped unless `keepTransactions`), and the beacon block with it.
+   */
+  reorgLastBlock(
+    options: { keepTransactions?: boolean } = {},
+  ): Promise<{ oldRoot: Uint8Array; newRoot: Uint8Array }> {
+    return this.exclusive(async () => {
+      if (!this.anvil) throw new Error("the L1 node is stopped");
+      const old = this.chain.head;
+      if (old.header.slot === 0) throw new RangeError("nothing to reorg before the first block");
+      const timestamp = slotStartTime(this.time, old.header.slot);
+      await this.l1.rollback(1);
+      if (!options.keepTransactions) await this.l1.dropAllTransactions();
+      await this.l1.setBeaconRoot(timestamp, old.header.parentRoot);
+      await this.l1.setCoinbase("0x000000000000000000000000000000000000dEaD");
+      const payload = await this.l1.mineBlock(timestamp);
+      await this.l1.setCoinbase(toHex(old.signedBlock.message.body.executionPayload.feeRecipient));
+      const fresh = this.chain.replaceHead(payload);
+      this.counters.reorgs++;
+      this.logger.info("reorged the last block", { slot: old.header.slot, blockNumber: payload.blockNumber });
+      return { oldRoot: old.root, newRoot: fresh.root };
+    });
+  }
+
+  /** Stop a component; slots go on (an L1 that is down misses its slots). */
+  stopComponent(name: DevnetComponent): Promise<void> {
+    return this.exclusive(async () => {
+      if (name === "l1") {
+        await this.anvil?.stop();
+        this.anvil = undefined;
+      } else {
+        await this.beaconApi?.close();
+        this.beaconApi = undefined;
+      }
+      this.logger.info("component stopped", { component: name });
+    });
+  }
+
+  /** Restart a stopped component on its former port, with its former state. */
+  startComponent(name: DevnetComponent): Promise<void> {
+    return this.exclusive(async () => {
+      if (name === "l1") {
+        if (this.anvil) return;
+        const port = Number(new URL(this.l1.url).port);
+        this.anvil = await startAnvil(
+          {
+            ...defaultAnvilOptions,
+            host: this.options.host,
+            port,
+            chainId: this.options.chainId,
+            genesisTime: this.time.genesisTime,
+            stateFile: join(this.dataDir.path, "l1-state.json"),
+          },
+          { logger: this.logger.child({ module: "anvil" }) },
+        );
+      } else {
+        if (this.beaconApi) return;
+        this.beaconApi = await createBeaconApiServer(
+          { host: this.options.host, port: this.beaconPort },
+          { chain: this.chain, config: this.config, logger: this.logger.child({ module: "beacon-api" }) },
+        );
+      }
+      this.logger.info("component started", { component: name });
+    });
+  }
+
+  /** Stop the slot loop and every component. Idempotent. */
+  async stop(): Promise<void> {
+    if (!this.stopping) {
+      this.stopping = true;
+      this.wake?.();
+    }
+    await this.loopDone;
+    await this.queue.catch(() => {});
+    await this.beaconApi?.close();
+    this.beaconApi = undefined;
+    await this.anvil?.stop();
+    this.anvil = undefined;
+    if (this.dataDir.temporary) rmSync(this.dataDir.path, { recursive: true, force: true });
+    this.emit("stopped");
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async sleepUntil(unixMs: number): Promise<void> {
+    const delay = unixMs - Date.now();
+    if (delay <= 0 || this.stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const slot = this.nextSlot;
+      if (this.options.slots !== undefined && slot > this.options.slots) break;
+      await this.sleepUntil(slotStartTime(this.time, slot) * 1000);
+      if (this.stopping) break;
+      const event = await this.exclusive(() => this.processSlot(slot));
+      this.nextSlot = slot + 1;
+      this.counters.slots++;
+      if (event.missed) this.counters.missedSlots++;
+      else this.counters.blocks++;
+      this.emit("slot", event);
+    }
+  }
+
+  private async processSlot(slot: number): Promise<SlotEvent> {
+    const missed = this.missSlots.has(slot) ? "injected" : this.anvil ? null : "l1-down";
+    if (missed) {
+      this.chain.advanceTo(slot);
+      this.logger.info("slot missed", { slot, reason: missed });
+      return { slot, missed };
+    }
+    const timestamp = slotStartTime(this.time, slot);
+    try {
+      await this.l1.setBeaconRoot(timestamp, this.chain.head.root);
+      const payload = await this.l1.mineBlock(timestamp);
+      const block = this.chain.produceBlock(slot, payload);
+      this.logger.debug("slot produced", { slot, blockNumber: payload.blockNumber, root: block.root });
+      return { slot, missed: null, blockNumber: payload.blockNumber, beaconRoot: block.root };
+    } catch (error) {
+      // An L1 that fails mid-slot misses the slot; the devnet goes on.
+      this.logger.warn("slot failed", { slot, error });
+      this.chain.advanceTo(slot);
+      return { slot, missed: "l1-down" };
+    }
+  }
+}

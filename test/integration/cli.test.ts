@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { descendants, processAlive } from "../support/processes.ts";
+
+const BATON = new URL("../../packages/cli/bin/baton.js", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "baton-cli-test-"));
+const started: ChildProcess[] = [];
+
+after(() => {
+  for (const child of started) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function baton(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [BATON, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  started.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test("baton devnet --slots N --summary FILE runs N slots and writes the summary", async () => {
+  const summary = join(dir, "summary.json");
+  const run = baton([
+    "devnet",
+    "--slots",
+    "4",
+    "--slot-time",
+    "1",
+    "--validators",
+    "16",
+    "--miss-slots",
+    "2",
+    "--l1-port",
+    "0",
+    "--beacon-port",
+    "0",
+    "--summary",
+    summary,
+  ]);
+  assert.equal(await run.exited, 0, run.output().stderr);
+  const result = JSON.parse(readFileSync(summary, "utf8"));
+  assert.equal(result.slots, 4);
+  assert.equal(result.blocks, 3);
+  assert.equal(result.missedSlots, 1);
+  assert.equal(result.validators, 16);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  test(`baton devnet shuts down cleanly on ${signal}, leaving no child process`, async () => {
+    const run = baton(["devnet", "--slot-time", "1", "--l1-port", "0", "--beacon-port", "0"]);
+    await waitFor(() => run.output().stdout.includes("Beacon API:"), 20_000, "the devnet to start");
+    const children = descendants(run.child.pid!);
+    assert.ok(children.length >= 1, "anvil runs as a child");
+    const url = /Beacon API:\s+(\S+)/.exec(run.output().stdout)![1]!;
+    const genesis = await fetch(`${url}/eth/v1/beacon/genesis`);
+    assert.equal(genesis.status, 200);
+    run.child.kill(signal);
+    assert.equal(await run.exited, 0, run.output().stderr);
+    await waitFor(() => children.every((pid) => !processAlive(pid)), 5_000, "children to exit");
+  });
+}
+
+test("killing the CLI with SIGKILL still takes anvil down (watchdog)", async () => {
+  const run = baton(["devnet", "--slot-time", "1", "--l1-port", "0", "--beacon-port", "0"]);
+  await waitFor(() => run.output().stdout.includes("Beacon API:"), 20_000, "the devnet to start");
+  const children = descendants(run.child.pid!);
+  run.child.kill("SIGKILL");
+  await run.exited;
+  await waitFor(() => children.every((pid) => !processAlive(pid)), 8_000, "orphaned children to exit");
+});
+
+test("a bad flag value stops the CLI at start-up, naming the value and what is allowed", async () => {
+  const cases: [string[], RegExp][] = [
+    [["devnet", "--validators", "abc"], /--validators: "abc" \(allowed: an integer from 1 to 4096\)/],
+    [["devnet", "--slot-time", "0"], /--slot-time: "0" \(allowed: an integer from 1 to 60\)/],
+    [["devnet", "--log-level", "loud"], /--log-level: "loud" \(allowed: one of debug, info, warn, error\)/],
+    [["devnet", "--no-such-flag"], /Unknown option '--no-such-flag'/],
+    [["launch"], /Unknown command: "launch"/],
+  ];
+  for (const [args, pattern] of cases) {
+    const run = baton(args);
+    assert.equal(await run.exited, 2, args.join(" "));
+    assert.match(run.output().stderr, pattern);
+  }
+  const fromEnv = baton(["devnet"], { BATON_SLOTS: "-3" });
+  assert.equal(await fromEnv.exited, 2);
+  assert.match(fromEnv.output().stderr, /BATON_SLOTS: "-3"/);
+});

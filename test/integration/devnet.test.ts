@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { beaconProofVerifierAbi, beaconProofVerifierBytecode } from "@baton/contracts";
+import { Devnet, type SlotEvent } from "@baton/devnet";
+import {
+  BEACON_ROOTS_ADDRESS,
+  proveLookaheadEntry,
+  proveValidatorPubkey,
+  silentLogger,
+  slotStartTime,
+  verifyLookaheadEntryProof,
+  verifyValidatorPubkeyProof,
+} from "@baton/protocol";
+import { ssz } from "@lodestar/types";
+import { createPublicClient, createWalletClient, type Hex, hexToBytes, http, pad, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { processAlive } from "../support/processes.ts";
+
+// anvil's first default dev account (a public test key).
+const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const SLOTS = 64;
+const MISSED = [7, 33];
+
+let devnet: Devnet;
+const events: SlotEvent[] = [];
+let verifier: Hex;
+
+before(async () => {
+  devnet = await Devnet.start(
+    { validators: 64, secondsPerSlot: 1, slots: SLOTS, l1Port: 0, beaconPort: 0, missSlots: MISSED },
+    { logger: silentLogger },
+  );
+  devnet.on("slot", (e) => events.push(e));
+  // Deploy the proof verifier: the transaction waits in the pool for the next slot's block.
+  const wallet = createWalletClient({ account: privateKeyToAccount(DEV_KEY), transport: http(devnet.l1Url) });
+  const hash = await wallet.deployContract({
+    abi: beaconProofVerifierAbi,
+    bytecode: beaconProofVerifierBytecode,
+    chain: null,
+  });
+  const client = createPublicClient({ transport: http(devnet.l1Url) });
+  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 200 });
+  assert.equal(receipt.status, "success");
+  verifier = receipt.contractAddress!;
+  await devnet.done;
+});
+
+after(async () => {
+  const pids = devnet?.childPids ?? [];
+  await devnet?.stop();
+  for (const pid of pids) assert.equal(processAlive(pid), false, `child ${pid} outlived the devnet`);
+});
+
+test("the devnet runs its slots: one block per non-missed slot, none for a missed one", () => {
+  assert.deepEqual(devnet.summary().slots, SLOTS);
+  assert.equal(devnet.summary().missedSlots, MISSED.length);
+  assert.equal(devnet.summary().blocks, SLOTS - MISSED.length);
+  assert.deepEqual(
+    events.filter((e) => e.missed).map((e) => e.slot),
+    MISSED,
+  );
+});
+
+test("each L1 block sits at its slot's timestamp and carries its parent beacon root in EIP-4788", async () => {
+  const client = createPublicClient({ transport: http(devnet.l1Url) });
+  const head = await client.getBlockNumber();
+  assert.equal(Number(head), SLOTS - MISSED.length);
+  let expectedNumber = 1n;
+  let txs = 0;
+  for (let slot = 1; slot <= SLOTS; slot++) {
+    const beaconBlock = devnet.chain.blockAtSlot(slot);
+    if (MISSED.includes(slot)) {
+      assert.equal(beaconBlock, undefined, `slot ${slot} was missed`);
+      continue;
+    }
+    assert.ok(beaconBlock, `beacon block at slot ${slot}`);
+    const block = await client.getBlock({ blockNumber: expectedNumber });
+    const timestamp = slotStartTime(devnet.time, slot);
+    assert.equal(Number(block.timestamp), timestamp, `block ${expectedNumber} timestamp`);
+    const payload = beaconBlock.signedBlock.message.body.executionPayload;
+    assert.equal(
+      toHex(payload.blockHash),
+      block.hash,
+      `beacon payload of slot ${slot} is L1 block ${block.number}`,
+    );
+    assert.equal(payload.transactions.length, block.transactions.length);
+    txs += block.transactions.length;
+    // EIP-4788: the root for this block's timestamp is its parent beacon block's root.
+    const root = await client.call({
+      to: BEACON_ROOTS_ADDRESS,
+      data: pad(toHex(timestamp), { size: 32 }),
+      blockNumber: expectedNumber,
+    });
+    assert.equal(root.data, toHex(beaconBlock.header.parentRoot), `EIP-4788 root at slot ${slot}`);
+    expectedNumber++;
+  }
+  assert.equal(txs, 1, "the deployment transaction was included in a slot's block");
+  // No root at a missed slot's timestamp.
+  await assert.rejects(
+    client.call({
+      to: BEACON_ROOTS_ADDRESS,
+      data: pad(toHex(slotStartTime(devnet.time, MISSED[0]!)), { size: 32 }),
+    }),
+  );
+});
+
+test("an EIP-7917 lookahead entry and its validator's pubkey prove against the EIP-4788 root", async () => {
+  const client = createPublicClient({ transport: http(devnet.l1Url) });
+  // A block of epoch 0 commits to epoch 1's proposers; the next slot's L1 block holds its root.
+  const anchorSlot = 20;
+  const timestamp = slotStartTime(devnet.time, anchorSlot + 1);
+  const onchainRoot = await client.readContract({
+    address: verifier,
+    abi: beaconProofVerifierAbi,
+    functionName: "beaconRoot",
+    args: [BigInt(timestamp)],
+  });
+  const base = devnet.beaconApiUrl;
+  const headerRes = await fetch(`${base}/eth/v1/beacon/headers/${anchorSlot}`);
+  assert.equal(headerRes.status, 200);
+  const headerJson = (await headerRes.json()) as { data: { root: string; header: { message: unknown } } };
+  assert.equal(headerJson.data.root, onchainRoot);
+  const header = ssz.phase0.BeaconBlockHeader.fromJson(headerJson.data.header.message);
+  const stateRes = await fetch(`${base}/eth/v2/debug/beacon/states/${anchorSlot}`, {
+    headers: { accept: "application/octet-stream" },
+  });
+  assert.equal(stateRes.status, 200);
+  const state = ssz.fulu.BeaconState.deserializeToViewDU(new Uint8Array(await stateRes.arrayBuffer()));
+  const blockRoot = hexToBytes(onchainRoot);
+  for (const lookaheadIndex of [32, 45, 63]) {
+    const proof = proveLookaheadEntry(header, state, lookaheadIndex);
+    assert.ok(verifyLookaheadEntryProof(proof, blockRoot));
+    // The entry is the proposer the chain used for that slot of epoch 1.
+    const slot = lookaheadIndex;
+    assert.equal(proof.validatorIndex, devnet.chain.blockAtSlot(slot)!.header.proposerIndex);
+    const args = [
+      BigInt(timestamp),
+      BigInt(lookaheadIndex),
+      BigInt(proof.validatorIndex),
+      toHex(proof.chunk),
+      proof.branch.map((b) => toHex(b)),
+    ] as const;
+    assert.equal(
+      await client.readContract({
+        address: verifier,
+        abi: beaconProofVerifierAbi,
+        functionName: "verifyLookaheadEntry",
+        args,
+      }),
+      true,
+    );
+    const lie = [args[0], args[1], args[2] + 1n, args[3], args[4]] as const;
+    assert.equal(
+      await client.readContract({
+        address: verifier,
+        abi: beaconProofVerifierAbi,
+        functionName: "verifyLookaheadEntry",
+        args: lie,
+      }),
+      false,
+    );
+
+    const pubkeyProof = proveValidatorPubkey(header, state, proof.validatorIndex);
+    assert.ok(verifyValidatorPubkeyProof(pubkeyProof, blockRoot));
+    assert.equal(
+      await client.readContract({
+        address: verifier,
+        abi: beaconProofVerifierAbi,
+        functionName: "verifyValidatorPubkey",
+        args: [
+          BigInt(timestamp),
+          BigInt(proof.validatorIndex),
+          toHex(pubkeyProof.pubkey),
+          pubkeyProof.branch.map((b) => toHex(b)),
+        ],
+      }),
+      true,
+    );
+  }
+});
