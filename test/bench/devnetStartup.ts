@@ -39,9 +39,9 @@ const result = {
   stopSecondsMedian: median(down),
 };
 console.log("run  up(s)   stop(s)");
-up.forEach((u, i) =>
-  console.log(`${String(i + 1).padEnd(4)} ${u.toFixed(3).padEnd(7)} ${down[i]!.toFixed(3)}`),
-);
+for (const [i, u] of up.entries()) {
+  console.log(`${String(i + 1).padEnd(4)} ${u.toFixed(3).padEnd(7)} ${down[i]!.toFixed(3)}`);
+}
 console.log(
   `median up ${result.upSecondsMedian.toFixed(3)} s (max ${result.upSecondsMax.toFixed(3)} s), target < 10 s`,
 );
