@@ -87,6 +87,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       ? { path: options.dataDir, temporary: false }
       : { path: mkdtempSync(join(tmpdir(), "baton-devnet-")), temporary: true };
     const genesisTime = Math.ceil(Date.now() / 1000) + 1;
+    // Every start is a new world: an L1 state left in the data dir belongs to an earlier genesis.
+    rmSync(join(dataDir.path, "l1-state.json"), { force: true });
     const anvil = await startAnvil(
       {
         ...defaultAnvilOptions,
