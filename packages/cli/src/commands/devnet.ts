@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { Devnet, type DevnetOptions, defaultDevnetOptions } from "@baton/devnet";
 import { createLogger, type LogLevel } from "@baton/protocol";
-import { type FlagSpec, parseFlags, UsageError, usage } from "../flags.ts";
+import { type FlagSpec, parseFlags, usage } from "../flags.ts";
 
 const d = defaultDevnetOptions;
 export const devnetFlags: readonly FlagSpec[] = [
@@ -150,5 +150,3 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
   if (summaryFile) writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }
-
-export { UsageError };

@@ -38,9 +38,6 @@ export interface HeadEvent {
   readonly block: Uint8Array;
   readonly state: Uint8Array;
   readonly epochTransition: boolean;
-  readonly previousDutyDependentRoot: Uint8Array;
-  readonly currentDutyDependentRoot: Uint8Array;
-  readonly executionOptimistic: false;
 }
 
 export interface ChainReorgEvent {
@@ -350,9 +347,6 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
       block: block.root,
       state: block.header.stateRoot,
       epochTransition: epochOfSlot(previous.header.slot) !== epoch,
-      previousDutyDependentRoot: this.dutyDependentRoot(Math.max(epoch - 1, 0)),
-      currentDutyDependentRoot: this.dutyDependentRoot(epoch),
-      executionOptimistic: false,
     });
   }
 
