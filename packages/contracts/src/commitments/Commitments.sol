@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-/// @notice Kinds of promise, weakest to strongest (DESIGN.md section 5).
+// Kinds of promise, weakest to strongest (DESIGN.md section 5).
 uint8 constant KIND_INCLUSION = 0;
 uint8 constant KIND_ORDERING = 1;
 uint8 constant KIND_STATE = 2;

@@ -16,4 +16,15 @@ interface Vm {
     function prank(address sender) external;
     function expectRevert() external;
     function expectRevert(bytes calldata revertData) external;
+    function expectRevert(bytes4 revertData) external;
+    function addr(uint256 privateKey) external pure returns (address);
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+    function deal(address account, uint256 balance) external;
+    function chainId(uint256 newChainId) external;
+    function roll(uint256 newHeight) external;
+    function getNonce(address account) external view returns (uint64);
+    function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
+    function blobhashes(bytes32[] calldata hashes) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
 }
