@@ -63,7 +63,7 @@ abstract contract ProtocolBase is Test {
         address slasherAddress = vm.computeCreateAddress(address(this), nonce + 3);
         registry = new RegistryHarness(GENESIS, SLOT, MIN_COLLATERAL, COMMITTER_DELAY, CLAIM_DELAY, slasherAddress);
         lookahead = new LookaheadStore(GENESIS, SLOT, registry, POSTING_BOND, LOOKAHEAD_CHALLENGE_WINDOW);
-        inbox = new Inbox(GENESIS, SLOT, lookahead, slasherAddress, FORCED_DELAY, MIN_FORCED_FEE, MAX_INACTIVITY);
+        inbox = new Inbox(GENESIS, SLOT, lookahead, slasherAddress, forcedDelay(), MIN_FORCED_FEE, maxInactivity());
         slasher = new Slasher(
             GENESIS, SLOT, registry, lookahead, inbox, EVIDENCE_WINDOW, RESPONSE_WINDOW, CHALLENGE_BOND, REWARD_BPS
         );
@@ -82,6 +82,14 @@ abstract contract ProtocolBase is Test {
         registry.optIn(reg1, c1);
         inbox.registerRollup(ROLLUP_A);
         inbox.registerRollup(ROLLUP_B);
+    }
+
+    function forcedDelay() internal pure virtual returns (uint256) {
+        return FORCED_DELAY;
+    }
+
+    function maxInactivity() internal pure virtual returns (uint256) {
+        return MAX_INACTIVITY;
     }
 
     // ---- time --------------------------------------------------------------------------------
