@@ -4,7 +4,8 @@
 //   node scripts/test.mjs [--unit | --integration] [--no-forge] [file ...]
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -68,15 +69,46 @@ if (files.length > 0) {
   if (code !== 0 && fail + cancelled === 0) broken = true;
 }
 
+/**
+ * The native forge binary. The npm wrapper (`npx forge`) exits 0 even when compilation or tests
+ * fail, so CI must not rely on it.
+ */
+function forgeBinary() {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch] ?? process.arch;
+  const pkg = `@foundry-rs/forge-${process.platform}-${arch}/package.json`;
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve(pkg)), "bin", "forge");
+  } catch {
+    console.error(`forge binary not found (${pkg}): run npm ci`);
+    process.exit(1);
+  }
+}
+
 const wantForge = !flags.has("--no-forge") && !flags.has("--integration") && explicit.length === 0;
 if (wantForge) {
-  const [code, out] = await run("npx", ["forge", "test"], join(root, "packages/contracts"));
+  const forge = forgeBinary();
+  const contracts = join(root, "packages/contracts");
+  const [code, out] = await run(forge, ["test"], contracts);
   const m = /(\d+) tests passed, (\d+) failed/.exec(out);
   if (m) {
     passed += Number(m[1]);
     failed += Number(m[2]);
   }
+  // A compile error prints no summary: that is a failure, not an empty run.
   if (code !== 0 && (!m || Number(m[2]) === 0)) broken = true;
+  if (!m) broken = true;
+  // The committed gas report must match what the contracts cost now.
+  const [gasCode] = await run(
+    forge,
+    ["snapshot", "--match-contract", "GasReport", "--check", "gas-report.snapshot"],
+    contracts,
+  );
+  if (gasCode !== 0) {
+    console.error(
+      "gas report differs from gas-report.snapshot: run `npm run gas -w @baton/contracts` and commit",
+    );
+    broken = true;
+  }
 }
 
 if (broken) failed += 1; // a suite that crashed without reporting counts as a failure

@@ -23,6 +23,10 @@ abstract contract Test {
         vm.assertEq(left, right, error);
     }
 
+    function assertEq(address left, address right, string memory error) internal pure {
+        vm.assertEq(left, right, error);
+    }
+
     function assertTrue(bool condition, string memory error) internal pure {
         vm.assertTrue(condition, error);
     }

@@ -6,6 +6,7 @@ interface Vm {
     function assertEq(bytes32 left, bytes32 right, string calldata error) external pure;
     function assertEq(uint256 left, uint256 right, string calldata error) external pure;
     function assertEq(bytes calldata left, bytes calldata right, string calldata error) external pure;
+    function assertEq(address left, address right, string calldata error) external pure;
     function assertTrue(bool condition, string calldata error) external pure;
     function assertFalse(bool condition, string calldata error) external pure;
     function assume(bool condition) external pure;

@@ -1,0 +1,196 @@
+// Writes test/commitments/CommitmentVectors.sol from packages/protocol/test-vectors/commitments.json
+// (made by packages/protocol/scripts/commitmentVectors.ts), so the forge tests check the same
+// EIP-712 vectors, signatures and txRoot proofs as the TypeScript tests.
+// Run: node scripts/commitmentVectors.mjs (from packages/contracts). Deterministic.
+// With --check, writes nothing and fails when the committed file differs (src/commitmentVectors.test.ts).
+import { readFileSync, writeFileSync } from "node:fs";
+
+const vectors = JSON.parse(
+  readFileSync(new URL("../../protocol/test-vectors/commitments.json", import.meta.url), "utf8"),
+);
+
+const str = (s) => {
+  if (!/^[\x20-\x7e]*$/.test(s)) throw new Error(`not printable ASCII: ${s}`);
+  return JSON.stringify(s); // printable ASCII: JSON escapes are Solidity escapes
+};
+const bytes = (hex) => `hex"${hex.slice(2)}"`;
+const word = (hex) => {
+  if (!/^0x[0-9a-f]{64}$/.test(hex)) throw new Error(`not a bytes32: ${hex}`);
+  return hex;
+};
+const address = (a) => `address(${a})`;
+
+function value(v) {
+  if (typeof v === "number") return String(v);
+  if (/^\d+$/.test(v)) return v;
+  if (/^0x[0-9a-fA-F]{40}$/.test(v)) return address(v);
+  return word(v);
+}
+
+function signedCases(list, fn) {
+  const lines = [`        cases = new ${fn}[](${list.length});`];
+  list.forEach((c, i) => {
+    const at = `cases[${i}]`;
+    lines.push(`        // ${c.name}`);
+    lines.push(`        ${at}.name = ${str(c.name)};`);
+    // Every field of the struct, by name (the JSON holds them all, written from the EIP-712 types).
+    for (const f of Object.keys(c.value)) lines.push(`        ${at}.value.${f} = ${value(c.value[f])};`);
+    lines.push(`        ${at}.chainId = ${c.domain.chainId};`);
+    lines.push(`        ${at}.verifyingContract = ${address(c.domain.verifyingContract)};`);
+    lines.push(`        ${at}.structHash = ${word(c.structHash)};`);
+    lines.push(`        ${at}.digest = ${word(c.digest)};`);
+    lines.push(`        ${at}.privateKey = ${c.signer.privateKey};`);
+    lines.push(`        ${at}.signer = ${address(c.signer.address)};`);
+    lines.push(`        ${at}.signature = ${bytes(c.signature)};`);
+  });
+  return lines.join("\n");
+}
+
+/** The revert data `Signatures.recover` must give, from the error code the vectors name. */
+function revertData(bad) {
+  const hex = bad.signature.slice(2);
+  switch (bad.error) {
+    case "SIGNATURE_INVALID_LENGTH":
+      return `abi.encodeWithSelector(Signatures.SignatureInvalidLength.selector, uint256(${hex.length / 2}))`;
+    case "SIGNATURE_MALLEABLE_S":
+      return `abi.encodeWithSelector(Signatures.SignatureMalleableS.selector, bytes32(0x${hex.slice(64, 128)}))`;
+    case "SIGNATURE_INVALID_V":
+      return `abi.encodeWithSelector(Signatures.SignatureInvalidV.selector, uint8(${Number.parseInt(hex.slice(128, 130), 16)}))`;
+    case "SIGNATURE_INVALID":
+      return "abi.encodeWithSelector(Signatures.SignatureInvalid.selector)";
+    default:
+      throw new Error(`unknown error code ${bad.error}`);
+  }
+}
+
+const badLines = [`        cases = new BadSignature[](${vectors.badSignatures.length});`];
+vectors.badSignatures.forEach((b, i) => {
+  badLines.push(`        // ${b.name}: ${b.error}`);
+  badLines.push(`        cases[${i}].name = ${str(b.name)};`);
+  badLines.push(`        cases[${i}].digest = ${word(b.digest)};`);
+  badLines.push(`        cases[${i}].signature = ${bytes(b.signature)};`);
+  badLines.push(`        cases[${i}].revertData = ${revertData(b)};`);
+});
+
+const txLines = [`        cases = new TxRootCase[](${vectors.txRoots.length});`];
+vectors.txRoots.forEach((c, i) => {
+  const at = `cases[${i}]`;
+  txLines.push(`        ${at}.count = ${c.count};`);
+  txLines.push(`        ${at}.root = ${word(c.root)};`);
+  txLines.push(`        ${at}.transactions = new bytes[](${c.count});`);
+  txLines.push(`        ${at}.leaves = new bytes32[](${c.count});`);
+  txLines.push(`        ${at}.proofs = new bytes32[][](${c.count});`);
+  c.leaves.forEach((leaf, j) => {
+    txLines.push(`        ${at}.transactions[${j}] = ${bytes(c.transactions[j])};`);
+    txLines.push(`        ${at}.leaves[${j}] = ${word(leaf)};`);
+    txLines.push(`        ${at}.proofs[${j}] = new bytes32[](${c.proofs[j].length});`);
+    for (const [k, sibling] of c.proofs[j].entries()) {
+      txLines.push(`        ${at}.proofs[${j}][${k}] = ${word(sibling)};`);
+    }
+  });
+});
+
+const domainLines = [`        cases = new Domain[](${vectors.domains.length});`];
+vectors.domains.forEach((d, i) => {
+  domainLines.push(`        cases[${i}].chainId = ${d.chainId};`);
+  domainLines.push(`        cases[${i}].verifyingContract = ${address(d.verifyingContract)};`);
+  domainLines.push(`        cases[${i}].separator = ${word(d.separator)};`);
+});
+
+const source = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Batch, Commitment} from "../../src/commitments/Commitments.sol";
+import {Signatures} from "../../src/commitments/Signatures.sol";
+
+// Generated by scripts/commitmentVectors.mjs from packages/protocol/test-vectors/commitments.json
+// (packages/protocol/scripts/commitmentVectors.ts). Do not edit.
+library CommitmentVectors {
+    address internal constant SLASHER = ${address(vectors.slasher)};
+    string internal constant DOMAIN_TYPE = ${str(vectors.types.EIP712Domain.type)};
+    bytes32 internal constant DOMAIN_TYPEHASH = ${word(vectors.types.EIP712Domain.typeHash)};
+    string internal constant COMMITMENT_TYPE =
+        ${str(vectors.types.Commitment.type)};
+    bytes32 internal constant COMMITMENT_TYPEHASH = ${word(vectors.types.Commitment.typeHash)};
+    string internal constant BATCH_TYPE =
+        ${str(vectors.types.Batch.type)};
+    bytes32 internal constant BATCH_TYPEHASH = ${word(vectors.types.Batch.typeHash)};
+
+    struct Domain {
+        uint256 chainId;
+        address verifyingContract;
+        bytes32 separator;
+    }
+
+    struct SignedCommitment {
+        string name;
+        Commitment value;
+        uint256 chainId;
+        address verifyingContract;
+        bytes32 structHash;
+        bytes32 digest;
+        uint256 privateKey;
+        address signer;
+        bytes signature;
+    }
+
+    struct SignedBatch {
+        string name;
+        Batch value;
+        uint256 chainId;
+        address verifyingContract;
+        bytes32 structHash;
+        bytes32 digest;
+        uint256 privateKey;
+        address signer;
+        bytes signature;
+    }
+
+    struct BadSignature {
+        string name;
+        bytes32 digest;
+        bytes signature;
+        bytes revertData;
+    }
+
+    struct TxRootCase {
+        uint256 count;
+        bytes32 root;
+        bytes[] transactions;
+        bytes32[] leaves;
+        bytes32[][] proofs;
+    }
+
+    function domains() internal pure returns (Domain[] memory cases) {
+${domainLines.join("\n")}
+    }
+
+    function commitments() internal pure returns (SignedCommitment[] memory cases) {
+${signedCases(vectors.commitments, "SignedCommitment")}
+    }
+
+    function batches() internal pure returns (SignedBatch[] memory cases) {
+${signedCases(vectors.batches, "SignedBatch")}
+    }
+
+    function badSignatures() internal pure returns (BadSignature[] memory cases) {
+${badLines.join("\n")}
+    }
+
+    function txRoots() internal pure returns (TxRootCase[] memory cases) {
+${txLines.join("\n")}
+    }
+}
+`;
+const target = new URL("../test/commitments/CommitmentVectors.sol", import.meta.url);
+if (process.argv.includes("--check")) {
+  if (readFileSync(target, "utf8") !== source) {
+    console.error("test/commitments/CommitmentVectors.sol is stale: run node scripts/commitmentVectors.mjs");
+    process.exit(1);
+  }
+  process.exit(0);
+}
+writeFileSync(target, source);
+console.log(
+  `wrote test/commitments/CommitmentVectors.sol (${vectors.commitments.length} commitments, ${vectors.batches.length} batches, ${vectors.badSignatures.length} refused signatures, ${vectors.txRoots.length} txRoot cases)`,
+);
