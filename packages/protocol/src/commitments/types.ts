@@ -23,7 +23,8 @@ export const CommitmentKind = { inclusion: 0, ordering: 1, state: 2, bundle: 3 }
 export type CommitmentKind = (typeof CommitmentKind)[keyof typeof CommitmentKind];
 
 /** A preconfirmation signed by a committer (gateway) key. See Commitments.sol for each field. */
-export interface Commitment {
+// Type aliases, not interfaces: viem's ABI argument inference accepts these as struct arguments.
+export type Commitment = {
   /** The window's last slot: the promise holds by the end of it (uint64). */
   readonly targetSlot: bigint;
   /** The chain the transaction targets: the L1 chain id or a rollup's (uint64). */
@@ -46,10 +47,10 @@ export interface Commitment {
   readonly beneficiary: Address;
   /** Hash of the user's request, as the gateway API defines it. */
   readonly requestHash: Hex;
-}
+};
 
 /** A rollup batch signed by the window's committer. See Commitments.sol for each field. */
-export interface Batch {
+export type Batch = {
   /** The rollup's chain id (uint64). */
   readonly chainId: bigint;
   /** Number of batches of the rollup settled before this one (uint64). */
@@ -68,7 +69,7 @@ export interface Batch {
   readonly dataHash: Hex;
   /** Forced-inclusion queue index up to which (exclusive) the batch consumes forced inclusions (uint64). */
   readonly forcedUpTo: bigint;
-}
+};
 
 /** EIP-712 types of `Commitment`, fields in the order of the Solidity struct. */
 export const commitmentTypes = {

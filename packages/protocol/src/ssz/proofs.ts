@@ -178,3 +178,53 @@ export function verifyValidatorPubkeyProof(proof: ValidatorPubkeyProof, blockRoo
     blockRoot,
   );
 }
+
+/** Generalized index of `slot` in `BeaconBlockHeader` (field 0 of 5, depth 3). */
+export const GINDEX_HEADER_SLOT = 8n;
+
+/**
+ * Everything the lookahead store needs to learn, on L1, which key proposes `slot`: the block's slot
+ * (so the contract knows which epochs its state's lookahead covers), the lookahead entry, and the
+ * proposer's pubkey, each with its branch to the block root. Field names match the contract's
+ * `ProposerProof` (the EIP-4788 timestamp is the caller's to add).
+ */
+export interface ProposerProofValue {
+  readonly blockRoot: Bytes32;
+  readonly beaconSlot: number;
+  readonly slotProof: Bytes32[];
+  readonly lookaheadChunk: Bytes32;
+  readonly lookaheadProof: Bytes32[];
+  readonly validatorIndex: number;
+  readonly pubkeyRoot: Bytes32;
+  readonly pubkeyProof: Bytes32[];
+}
+
+/** Prove the proposer of `slot` (in the epoch of the block at `header` or the next) from that block. */
+export function proveProposer(
+  header: BeaconBlockHeaderValue,
+  state: FuluStateView,
+  slot: number,
+  slotsPerEpoch = 32,
+): ProposerProofValue {
+  const firstCovered = Math.floor(header.slot / slotsPerEpoch) * slotsPerEpoch;
+  const lookaheadIndex = slot - firstCovered;
+  if (lookaheadIndex < 0 || lookaheadIndex >= 2 * slotsPerEpoch) {
+    throw new ProofError("Slot not covered by this block's lookahead", {
+      details: { slot, blockSlot: header.slot },
+      hint: "Use a block of the slot's epoch or of the epoch before.",
+    });
+  }
+  const entry = proveLookaheadEntry(header, state, lookaheadIndex);
+  const key = proveValidatorPubkey(header, state, entry.validatorIndex);
+  const headerTree = new Tree(ssz.phase0.BeaconBlockHeader.value_toTree(header));
+  return {
+    blockRoot: entry.blockRoot,
+    beaconSlot: header.slot,
+    slotProof: headerTree.getSingleProof(GINDEX_HEADER_SLOT),
+    lookaheadChunk: entry.chunk,
+    lookaheadProof: entry.branch,
+    validatorIndex: entry.validatorIndex,
+    pubkeyRoot: pubkeyRoot(key.pubkey),
+    pubkeyProof: key.branch,
+  };
+}
