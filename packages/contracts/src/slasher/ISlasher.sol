@@ -46,19 +46,14 @@ interface ISlasher {
         MissedPromise
     }
 
+    /// @notice An open inclusion challenge. The commitment itself travels in calldata and is
+    ///         checked against its hash, which keeps the challenge to three storage slots.
     struct InclusionChallenge {
         bytes32 commitmentHash;
         bytes32 registration;
         address challenger;
-        uint64 targetSlot;
-        uint64 chainId;
         uint64 respondBy;
         bool closed;
-        bytes32 txHash;
-        address beneficiary;
-        uint256 insurance;
-        uint256 livenessPenalty;
-        uint256 bond;
     }
 
     event Slashed(
@@ -84,6 +79,7 @@ interface ISlasher {
     error UnknownRollup(uint64 chainId);
     error WrongBond(uint256 sent, uint256 required);
     error UnknownChallenge(uint256 id);
+    error CommitmentMismatch(uint256 id);
     error ChallengeClosed(uint256 id);
     error ResponseWindowOpen(uint256 id, uint256 respondBy);
     error ResponseWindowClosed(uint256 id, uint256 respondBy);
@@ -132,16 +128,23 @@ interface ISlasher {
         payable
         returns (uint256 id);
 
-    /// @notice Answers a challenge: `batch`, settled by the window's last slot, holds the transaction.
-    function proveRollupInclusion(uint256 id, Batch calldata batch, TxProof calldata txProof) external;
+    /// @notice Answers challenge `id` on commitment `c`: `batch`, settled by the window's last slot, holds the transaction.
+    function proveRollupInclusion(uint256 id, Commitment calldata c, Batch calldata batch, TxProof calldata txProof)
+        external;
 
     /// @notice Answers a challenge: the transaction is in an L1 block at or before the window's last
     ///         slot, shown by its RLP `header` (hash from EIP-2935) and a transaction-trie proof.
-    function proveL1Inclusion(uint256 id, bytes calldata header, uint256 txIndex, bytes[] calldata proof) external;
+    function proveL1Inclusion(
+        uint256 id,
+        Commitment calldata c,
+        bytes calldata header,
+        uint256 txIndex,
+        bytes[] calldata proof
+    ) external;
 
     /// @notice Slashes an unanswered challenge once its response window closed: a safety fault if
     ///         the window's last slot produced a block, a liveness fault if it was missed.
-    function resolveChallenge(uint256 id) external;
+    function resolveChallenge(uint256 id, Commitment calldata c) external;
 
     /// @notice Last moment evidence about a window ending at `targetSlot` is accepted.
     function evidenceDeadline(uint64 targetSlot) external view returns (uint256);

@@ -185,60 +185,57 @@ contract Slasher is ISlasher, SlotClock {
             commitmentHash: hc,
             registration: entry.registration,
             challenger: msg.sender,
-            targetSlot: cm.targetSlot,
-            chainId: cm.chainId,
             respondBy: uint64(respondBy),
-            closed: false,
-            txHash: cm.txHash,
-            beneficiary: cm.beneficiary,
-            insurance: cm.insurance,
-            livenessPenalty: cm.livenessPenalty,
-            bond: msg.value
+            closed: false
         });
         emit InclusionChallenged(id, hc, msg.sender, respondBy);
     }
 
     /// @inheritdoc ISlasher
-    function proveRollupInclusion(uint256 id, Batch calldata batch, TxProof calldata txProof) external {
-        InclusionChallenge storage ch = _openChallenge(id);
-        if (batch.chainId != ch.chainId) revert WrongChain(ch.chainId, batch.chainId);
-        if (txProof.leaf != ch.txHash) revert TransactionMismatch(ch.txHash, txProof.leaf);
+    function proveRollupInclusion(uint256 id, Commitment calldata c, Batch calldata batch, TxProof calldata txProof)
+        external
+    {
+        InclusionChallenge storage ch = _openChallenge(id, c);
+        if (batch.chainId != c.chainId) revert WrongChain(c.chainId, batch.chainId);
+        if (txProof.leaf != c.txHash) revert TransactionMismatch(c.txHash, txProof.leaf);
         if (!TxRoot.verify(batch.txRoot, batch.txCount, txProof.index, txProof.leaf, txProof.proof)) {
             revert InvalidTxProof();
         }
         bytes32 batchHash = CommitmentHashing.hash(batch);
         uint64 slot = inbox.settlement(batchHash).slot;
-        if (slot == 0 || slot > ch.targetSlot) revert NotSettledInTime(batchHash);
+        if (slot == 0 || slot > c.targetSlot) revert NotSettledInTime(batchHash);
         _dismiss(id, ch);
     }
 
     /// @inheritdoc ISlasher
-    function proveL1Inclusion(uint256 id, bytes calldata header, uint256 txIndex, bytes[] calldata proof) external {
-        InclusionChallenge storage ch = _openChallenge(id);
-        if (ch.chainId != block.chainid) revert WrongChain(uint64(block.chainid), ch.chainId);
+    function proveL1Inclusion(
+        uint256 id,
+        Commitment calldata c,
+        bytes calldata header,
+        uint256 txIndex,
+        bytes[] calldata proof
+    ) external {
+        InclusionChallenge storage ch = _openChallenge(id, c);
+        if (c.chainId != block.chainid) revert WrongChain(uint64(block.chainid), c.chainId);
         (bytes32 txHash,, uint64 timestamp) = TransactionInclusion.verify(header, txIndex, proof);
-        if (txHash != ch.txHash) revert TransactionMismatch(ch.txHash, txHash);
-        uint256 latest = slotStart(ch.targetSlot);
+        if (txHash != c.txHash) revert TransactionMismatch(c.txHash, txHash);
+        uint256 latest = slotStart(c.targetSlot);
         if (timestamp > latest) revert BlockTooLate(timestamp, latest);
         _dismiss(id, ch);
     }
 
     /// @inheritdoc ISlasher
-    function resolveChallenge(uint256 id) external {
+    function resolveChallenge(uint256 id, Commitment calldata c) external {
         InclusionChallenge storage ch = _challenges[id];
         if (ch.challenger == address(0)) revert UnknownChallenge(id);
         if (ch.closed) revert ChallengeClosed(id);
+        if (CommitmentHashing.hash(c) != ch.commitmentHash) revert CommitmentMismatch(id);
         if (block.timestamp <= ch.respondBy) revert ResponseWindowOpen(id, ch.respondBy);
         ch.closed = true;
-        _credit(ch.challenger, ch.bond);
+        address challenger = ch.challenger;
+        _credit(challenger, challengeBond);
         Offence offence = _punishValues(
-            ch.registration,
-            ch.targetSlot,
-            ch.commitmentHash,
-            ch.beneficiary,
-            ch.insurance,
-            ch.livenessPenalty,
-            ch.challenger
+            ch.registration, c.targetSlot, ch.commitmentHash, c.beneficiary, c.insurance, c.livenessPenalty, challenger
         );
         emit ChallengeResolved(id, offence);
     }
@@ -322,17 +319,18 @@ contract Slasher is ISlasher, SlotClock {
         }
     }
 
-    function _openChallenge(uint256 id) internal view returns (InclusionChallenge storage ch) {
+    function _openChallenge(uint256 id, Commitment calldata c) internal view returns (InclusionChallenge storage ch) {
         ch = _challenges[id];
         if (ch.challenger == address(0)) revert UnknownChallenge(id);
         if (ch.closed) revert ChallengeClosed(id);
+        if (CommitmentHashing.hash(c) != ch.commitmentHash) revert CommitmentMismatch(id);
         if (block.timestamp > ch.respondBy) revert ResponseWindowClosed(id, ch.respondBy);
     }
 
     /// @dev A proven inclusion closes the challenge; the responder earns the bond.
     function _dismiss(uint256 id, InclusionChallenge storage ch) internal {
         ch.closed = true;
-        _credit(msg.sender, ch.bond);
+        _credit(msg.sender, challengeBond);
         emit InclusionProven(id, msg.sender);
     }
 

@@ -73,9 +73,9 @@ contract HonestSequencerTest is SlasherBase {
             // An inclusion challenge is answered from what the inbox settled.
             vm.prank(watcher);
             uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(inclusions[i], w);
-            slasher.proveRollupInclusion(id, batches[b].batch, p);
+            slasher.proveRollupInclusion(id, inclusions[i].commitment, batches[b].batch, p);
             vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
-            _expectFailure(address(slasher), abi.encodeCall(slasher.resolveChallenge, (id)));
+            _expectFailure(address(slasher), abi.encodeCall(slasher.resolveChallenge, (id, inclusions[i].commitment)));
             vm.warp(block.timestamp - RESPONSE_WINDOW - 1);
         }
         for (uint256 a = 0; a < batches.length; ++a) {

@@ -243,11 +243,11 @@ contract SlasherTest is SlasherBase {
         uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(c, window(0));
         address responder = address(0x5E9);
         vm.prank(responder);
-        slasher.proveRollupInclusion(id, settled, txProof(txs, 1));
+        slasher.proveRollupInclusion(id, c.commitment, settled, txProof(txs, 1));
         assertEq(slasher.withdrawable(responder), CHALLENGE_BOND, "bond to the responder");
         vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
         vm.expectRevert(abi.encodeWithSelector(ISlasher.ChallengeClosed.selector, id));
-        slasher.resolveChallenge(id);
+        slasher.resolveChallenge(id, c.commitment);
         assertEq(collateral(reg4), COLLATERAL, "honest sequencer untouched");
         // One challenge per commitment.
         vm.expectRevert(abi.encodeWithSelector(ISlasher.EvidenceUsed.selector, hashOf(c.commitment)));
@@ -263,7 +263,7 @@ contract SlasherTest is SlasherBase {
         uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(c, window(0));
         TxProof memory p = txProof(txs, 0);
         vm.expectRevert(abi.encodeWithSelector(ISlasher.NotSettledInTime.selector, CommitmentHashing.hash(late)));
-        slasher.proveRollupInclusion(id, late, p);
+        slasher.proveRollupInclusion(id, c.commitment, late, p);
     }
 
     function test_inclusionChallenge_unansweredIsSafetyFault() public {
@@ -275,9 +275,9 @@ contract SlasherTest is SlasherBase {
         vm.expectRevert(
             abi.encodeWithSelector(ISlasher.ResponseWindowOpen.selector, id, block.timestamp + RESPONSE_WINDOW)
         );
-        slasher.resolveChallenge(id);
+        slasher.resolveChallenge(id, c.commitment);
         vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
-        slasher.resolveChallenge(id);
+        slasher.resolveChallenge(id, c.commitment);
         assertEq(slasher.withdrawable(watcher), CHALLENGE_BOND, "bond back");
         assertEq(registry.withdrawable(alice), 1 ether, "insurance");
         assertEq(registry.withdrawable(watcher), 0.9 ether, "challenger reward");
@@ -289,7 +289,7 @@ contract SlasherTest is SlasherBase {
         warpToEvidence();
         uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(c, window(0));
         vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
-        slasher.resolveChallenge(id);
+        slasher.resolveChallenge(id, c.commitment);
         assertEq(registry.withdrawable(alice), 0.5 ether, "penalty");
         assertEq(collateral(reg4), COLLATERAL - 0.5 ether, "collateral kept");
     }
@@ -315,7 +315,7 @@ contract SlasherTest is SlasherBase {
         vm.expectRevert(
             abi.encodeWithSelector(ISlasher.ResponseWindowClosed.selector, id, block.timestamp - 1)
         );
-        slasher.proveRollupInclusion(id, none, p);
+        slasher.proveRollupInclusion(id, c.commitment, none, p);
     }
 
     function _pair(SignedCommitment memory a, SignedCommitment memory b) internal pure returns (bytes32) {

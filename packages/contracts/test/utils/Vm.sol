@@ -28,4 +28,5 @@ interface Vm {
     function blobhashes(bytes32[] calldata hashes) external;
     function startPrank(address sender) external;
     function stopPrank() external;
+    function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
 }
