@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { beaconProofVerifierAbi, beaconProofVerifierBytecode } from "@baton/contracts";
+import {
+  beaconProofVerifierAbi,
+  beaconProofVerifierBytecode,
+  transactionInclusionVerifierAbi,
+  transactionInclusionVerifierBytecode,
+} from "@baton/contracts";
 import { Devnet, type SlotEvent } from "@baton/devnet";
 import {
   BEACON_ROOTS_ADDRESS,
@@ -12,7 +17,18 @@ import {
   verifyValidatorPubkeyProof,
 } from "@baton/protocol";
 import { ssz } from "@lodestar/types";
-import { createPublicClient, createWalletClient, type Hex, hexToBytes, http, pad, toHex } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  hexToBytes,
+  http,
+  keccak256,
+  pad,
+  toHex,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { processAlive } from "../support/processes.ts";
 
@@ -24,6 +40,9 @@ const MISSED = [7, 33];
 let devnet: Devnet;
 const events: SlotEvent[] = [];
 let verifier: Hex;
+let inclusionVerifier: Hex;
+/** Transactions sent at start-up: both deployments and a transfer, in one block. */
+const sent: Hex[] = [];
 
 before(async () => {
   devnet = await Devnet.start(
@@ -31,17 +50,37 @@ before(async () => {
     { logger: silentLogger },
   );
   devnet.on("slot", (e) => events.push(e));
-  // Deploy the proof verifier: the transaction waits in the pool for the next slot's block.
+  // Deploy the proof verifiers and send a transfer: the transactions wait in the pool for the next
+  // slot's block.
   const wallet = createWalletClient({ account: privateKeyToAccount(DEV_KEY), transport: http(devnet.l1Url) });
-  const hash = await wallet.deployContract({
-    abi: beaconProofVerifierAbi,
-    bytecode: beaconProofVerifierBytecode,
-    chain: null,
-  });
+  sent.push(
+    await wallet.deployContract({
+      abi: beaconProofVerifierAbi,
+      bytecode: beaconProofVerifierBytecode,
+      chain: null,
+    }),
+  );
+  sent.push(
+    await wallet.deployContract({
+      abi: transactionInclusionVerifierAbi,
+      bytecode: transactionInclusionVerifierBytecode,
+      chain: null,
+    }),
+  );
+  sent.push(
+    await wallet.sendTransaction({
+      to: "0x000000000000000000000000000000000000ba70",
+      value: 1n,
+      chain: null,
+    }),
+  );
   const client = createPublicClient({ transport: http(devnet.l1Url) });
-  const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 200 });
-  assert.equal(receipt.status, "success");
-  verifier = receipt.contractAddress!;
+  const receipts = await Promise.all(
+    sent.map((hash) => client.waitForTransactionReceipt({ hash, pollingInterval: 200 })),
+  );
+  for (const receipt of receipts) assert.equal(receipt.status, "success");
+  verifier = receipts[0]!.contractAddress!;
+  inclusionVerifier = receipts[1]!.contractAddress!;
   await devnet.done;
 });
 
@@ -94,7 +133,7 @@ test("each L1 block sits at its slot's timestamp and carries its parent beacon r
     assert.equal(root.data, toHex(beaconBlock.header.parentRoot), `EIP-4788 root at slot ${slot}`);
     expectedNumber++;
   }
-  assert.equal(txs, 1, "the deployment transaction was included in a slot's block");
+  assert.equal(txs, sent.length, "the start-up transactions were included in slots' blocks");
   // No root at a missed slot's timestamp.
   await assert.rejects(
     client.call({
@@ -178,3 +217,72 @@ test("an EIP-7917 lookahead entry and its validator's pubkey prove against the E
     );
   }
 });
+
+test("EIP-2935 serves the hash of every earlier block, as the system call of each block stored it", async () => {
+  const client = createPublicClient({ transport: http(devnet.l1Url) });
+  const head = Number(await client.getBlockNumber());
+  for (let n = 0; n < head; n++) {
+    const block = await client.getBlock({ blockNumber: BigInt(n) });
+    assert.equal(await devnet.l1.historicalBlockHash(n), block.hash, `hash of block ${n}`);
+    // Block n + 1 stored it: the state before it lacks it (unless a later block wrote the slot).
+    if (n > 0)
+      assert.equal(await devnet.l1.historicalBlockHash(n, toHex(n)), null, `block ${n} served at ${n}`);
+  }
+  assert.equal(await devnet.l1.historicalBlockHash(head), null, "the head's own hash is not served");
+});
+
+test("a devnet transaction proves its inclusion on-chain (TransactionInclusion, BLOCKHASH and EIP-2935)", async () => {
+  const client = createPublicClient({ transport: http(devnet.l1Url) });
+  const head = await client.getBlockNumber();
+  for (const txHash of sent) {
+    const inclusion = await devnet.l1.transactionInclusionProof(txHash);
+    const block = await client.getBlock({ blockNumber: BigInt(inclusion.blockNumber) });
+    assert.equal(keccak256(inclusion.header), block.hash, "the header hashes to the block hash");
+    const verify = (txIndex: number, blockOverrides?: { number: bigint }) =>
+      client.readContract({
+        address: inclusionVerifier,
+        abi: transactionInclusionVerifierAbi,
+        functionName: "verify",
+        args: [inclusion.header, BigInt(txIndex), inclusion.proof],
+        ...(blockOverrides ? { blockOverrides } : {}),
+      });
+    const expected = [txHash, BigInt(inclusion.blockNumber), block.timestamp];
+    // Within 256 blocks: BLOCKHASH.
+    assert.deepEqual(await verify(inclusion.txIndex), expected, `${txHash} via BLOCKHASH`);
+    // Called as if 300 blocks later: BLOCKHASH knows nothing, EIP-2935 serves the hash.
+    const later = { number: head + 300n };
+    assert.deepEqual(await verify(inclusion.txIndex, later), expected, `${txHash} via EIP-2935`);
+    // Too late even for EIP-2935; and a proof for another index.
+    await assert.rejects(
+      verify(inclusion.txIndex, { number: BigInt(inclusion.blockNumber) + 8192n }),
+      (error) => revertedWith(error, "BlockHashUnavailable"),
+    );
+    // The proof of one transaction is no proof of another.
+    await assert.rejects(verify((inclusion.txIndex + 1) % sent.length), (error) =>
+      revertedWith(error, "MPTHashMismatch"),
+    );
+  }
+  // The path to the last transaction, without its leaf, shows that the block has none after it.
+  const last = await devnet.l1.transactionInclusionProof(sent.at(-1)!);
+  await assert.rejects(
+    client.readContract({
+      address: inclusionVerifier,
+      abi: transactionInclusionVerifierAbi,
+      functionName: "verify",
+      args: [last.header, BigInt(sent.length), last.proof.slice(0, -1)],
+    }),
+    (error) => revertedWith(error, "TransactionNotIncluded"),
+  );
+  const indices = await Promise.all(
+    sent.map(async (h) => (await devnet.l1.transactionInclusionProof(h)).txIndex),
+  );
+  assert.deepEqual(indices, [0, 1, 2], "the start-up transactions share a block");
+});
+
+function revertedWith(error: unknown, name: string): boolean {
+  const reverted =
+    error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
+  assert.ok(reverted instanceof ContractFunctionRevertedError, `reverted: ${String(error)}`);
+  assert.equal(reverted.data?.errorName, name);
+  return true;
+}

@@ -57,6 +57,9 @@ test("the last L1 block is reorged: same slot and number, new hash and beacon ro
     data: pad(toHex(next.timestamp), { size: 32 }),
   });
   assert.equal(root.data, toHex(newRoot));
+  // EIP-2935: the next block stored the new block's hash, the new block its parent's.
+  assert.equal(await devnet.l1.historicalBlockHash(Number(before.number)), afterReorg.hash);
+  assert.equal(await devnet.l1.historicalBlockHash(Number(before.number) - 1), afterReorg.parentHash);
 });
 
 test("the Beacon API can be stopped and restarted on its port", async () => {
@@ -82,4 +85,7 @@ test("the L1 node can be stopped (its slots are missed) and restarted with its c
   assert.ok(produced.length >= 1, "blocks resume after the restart");
   const next = await client().getBlock({ blockNumber: before.number + 1n });
   assert.equal(next.parentHash, before.hash, "the restarted node continues the same chain");
+  // EIP-2935 kept its entries and goes on: the first block after the restart stored its parent's hash.
+  assert.equal(await devnet.l1.historicalBlockHash(Number(before.number)), before.hash);
+  assert.equal(await devnet.l1.historicalBlockHash(Number(before.number) - 1), before.parentHash);
 });

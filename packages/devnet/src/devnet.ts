@@ -45,8 +45,8 @@ export interface DevnetEvents {
 /**
  * One whole local Ethereum: anvil as the L1 execution node, a simulated Fulu beacon chain serving the
  * Beacon API, one L1 block per slot at the slot's timestamp, the parent beacon root of each block
- * written where EIP-4788 keeps it. Faults can be injected: missed slots, a reorg of the last block,
- * a component stopped and restarted.
+ * written where EIP-4788 keeps it and its parent's hash where EIP-2935 keeps it. Faults can be
+ * injected: missed slots, a reorg of the last block, a component stopped and restarted.
  */
 export class Devnet extends EventEmitter<DevnetEvents> {
   readonly chain: BeaconChain;
@@ -104,6 +104,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     try {
       const l1 = new ExecutionNode(anvil.url);
       await l1.installBeaconRootsContract();
+      await l1.installHistoryStorageContract();
       const executionGenesis = await l1.latestPayload();
       const chain = new BeaconChain({
         genesisTime,

@@ -1,3 +1,4 @@
+export * from "./blockHeader.ts";
 export * from "./commitments/codec.ts";
 export * from "./commitments/errors.ts";
 export * from "./commitments/signature.ts";
@@ -10,5 +11,6 @@ export * from "./constants.ts";
 export * from "./errors.ts";
 export * from "./logger.ts";
 export * from "./lookahead.ts";
+export * from "./mpt.ts";
 export * from "./ssz/proofs.ts";
 export * from "./time.ts";

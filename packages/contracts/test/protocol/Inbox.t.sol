@@ -159,7 +159,7 @@ contract InboxTest is ProtocolBase {
 
         // Due (slot 194, epoch 6): a batch that leaves it behind is refused.
         vm.warp(dueAt);
-        warpToSlot((dueAt - GENESIS) / SLOT + 1);
+        warpToSlot((dueAt - genesis()) / SLOT + 1);
         LookaheadEntry[] memory e6 = new LookaheadEntry[](0);
         LookaheadEntry[] memory e7 = new LookaheadEntry[](0);
         vm.warp(slotTime(160));
@@ -198,7 +198,7 @@ contract InboxTest is ProtocolBase {
         Batch memory a = nextBatch(ROLLUP_A, 101, hashes(keccak256("tx1")), DATA_A);
         vm.expectRevert(abi.encodeWithSelector(IInbox.SignatureRequired.selector, c4));
         inbox.propose(one(input(a, "", DATA_A)), list, empty());
-        vm.warp(GENESIS + 1 + MAX_INACTIVITY + 1);
+        vm.warp(genesis() + 1 + MAX_INACTIVITY + 1);
         assertTrue(inbox.isPermissionless(ROLLUP_A), "permissionless");
         inbox.propose(one(input(a, "", DATA_A)), empty(), empty());
         assertFalse(inbox.isPermissionless(ROLLUP_A), "a batch landed");

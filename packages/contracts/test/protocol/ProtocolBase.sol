@@ -19,7 +19,6 @@ import {RegistryHarness} from "./RegistryHarness.sol";
 ///         With `proposer_lookahead[i] = (i * 5 + 3) % 8`, epoch 3 (slots 96..127) has validator 4
 ///         at slots 101, 109, 117, 125 and validator 1 at 102, 110, 118, 126.
 abstract contract ProtocolBase is Test {
-    uint256 internal constant GENESIS = 1_700_000_000;
     uint256 internal constant SLOT = 12;
     uint256 internal constant EPOCH = 32 * SLOT;
     uint256 internal constant MIN_COLLATERAL = 1 ether;
@@ -56,16 +55,16 @@ abstract contract ProtocolBase is Test {
     bytes32 internal reg1;
 
     function setUp() public virtual {
-        vm.warp(GENESIS);
+        vm.warp(genesis());
         c4 = vm.addr(C4_KEY);
         c1 = vm.addr(C1_KEY);
         uint64 nonce = vm.getNonce(address(this));
         address slasherAddress = vm.computeCreateAddress(address(this), nonce + 3);
-        registry = new RegistryHarness(GENESIS, SLOT, MIN_COLLATERAL, COMMITTER_DELAY, CLAIM_DELAY, slasherAddress);
-        lookahead = new LookaheadStore(GENESIS, SLOT, registry, POSTING_BOND, LOOKAHEAD_CHALLENGE_WINDOW);
-        inbox = new Inbox(GENESIS, SLOT, lookahead, slasherAddress, forcedDelay(), MIN_FORCED_FEE, maxInactivity());
+        registry = new RegistryHarness(genesis(), SLOT, MIN_COLLATERAL, COMMITTER_DELAY, CLAIM_DELAY, slasherAddress);
+        lookahead = new LookaheadStore(genesis(), SLOT, registry, POSTING_BOND, LOOKAHEAD_CHALLENGE_WINDOW);
+        inbox = new Inbox(genesis(), SLOT, lookahead, slasherAddress, forcedDelay(), MIN_FORCED_FEE, maxInactivity());
         slasher = new Slasher(
-            GENESIS, SLOT, registry, lookahead, inbox, EVIDENCE_WINDOW, RESPONSE_WINDOW, CHALLENGE_BOND, REWARD_BPS
+            genesis(), SLOT, registry, lookahead, inbox, EVIDENCE_WINDOW, RESPONSE_WINDOW, CHALLENGE_BOND, REWARD_BPS
         );
         assertEq(uint256(uint160(address(slasher))), uint256(uint160(slasherAddress)), "slasher address");
         BeaconRootsCode.install(vm, BeaconRoots.ADDRESS);
@@ -75,13 +74,18 @@ abstract contract ProtocolBase is Test {
         vm.deal(address(this), 1000 ether);
         registry.registerUnchecked{value: COLLATERAL}(reg4, owner4);
         registry.registerUnchecked{value: COLLATERAL}(reg1, owner1);
-        vm.warp(GENESIS + 1);
+        vm.warp(genesis() + 1);
         vm.prank(owner4);
         registry.optIn(reg4, c4);
         vm.prank(owner1);
         registry.optIn(reg1, c1);
         inbox.registerRollup(ROLLUP_A);
         inbox.registerRollup(ROLLUP_B);
+    }
+
+    /// @notice Genesis time of the beacon chain the tests run on.
+    function genesis() internal pure virtual returns (uint256) {
+        return 1_700_000_000;
     }
 
     function forcedDelay() internal pure virtual returns (uint256) {
@@ -95,7 +99,7 @@ abstract contract ProtocolBase is Test {
     // ---- time --------------------------------------------------------------------------------
 
     function slotTime(uint256 slot) internal pure returns (uint256) {
-        return GENESIS + slot * SLOT;
+        return genesis() + slot * SLOT;
     }
 
     function warpToSlot(uint256 slot) internal {

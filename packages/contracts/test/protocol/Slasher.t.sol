@@ -6,6 +6,8 @@ import {Batch, Commitment, KIND_BUNDLE} from "../../src/commitments/Commitments.
 import {IRegistry} from "../../src/registry/IRegistry.sol";
 import {ILookaheadStore} from "../../src/lookahead/ILookaheadStore.sol";
 import {ISlasher, SignedBatch, SignedCommitment, TxProof, WindowProof} from "../../src/slasher/ISlasher.sol";
+import {BlockHeaders} from "../../src/l1/BlockHeaders.sol";
+import {L1Vectors} from "../l1/L1Vectors.sol";
 import {SlasherBase} from "./SlasherBase.sol";
 
 contract SlasherTest is SlasherBase {
@@ -353,4 +355,64 @@ contract SlasherStalledRollupTest is SlasherBase {
         slasher.slashBrokenOrdering(c, w, b, p, false);
     }
 
+}
+
+/// @notice L1 inclusion promises, answered with a real mainnet block (20785012) and the
+///         transaction-trie proof of its transaction 179, the block hash served by EIP-2935. The
+///         chain's genesis is placed so that slot 101 (the window's last slot) starts exactly at
+///         that block's timestamp.
+contract SlasherL1InclusionTest is SlasherBase {
+    function genesis() internal pure override returns (uint256) {
+        return L1Vectors.TIMESTAMP - 101 * SLOT;
+    }
+
+    function setUp() public override {
+        super.setUp();
+        vm.etch(BlockHeaders.HISTORY_STORAGE_ADDRESS, L1Vectors.HISTORY_STORAGE_CODE);
+        vm.store(
+            BlockHeaders.HISTORY_STORAGE_ADDRESS, bytes32(uint256(L1Vectors.NUMBER % 8191)), L1Vectors.BLOCK_HASH
+        );
+        vm.roll(L1Vectors.NUMBER + 1000);
+    }
+
+    function _l1Promise(bytes32 txHash) internal view returns (SignedCommitment memory) {
+        Commitment memory c = inclusion(txHash, alice);
+        c.chainId = uint64(block.chainid);
+        return signed(C4_KEY, c);
+    }
+
+    function test_proveL1Inclusion_dismissesTheChallenge() public {
+        SignedCommitment memory c = _l1Promise(L1Vectors.TX_HASH);
+        produce(101);
+        warpToEvidence();
+        vm.prank(watcher);
+        uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(c, window(0));
+        address committer = address(0xC0C0);
+        vm.prank(committer);
+        slasher.proveL1Inclusion(id, c.commitment, L1Vectors.HEADER, L1Vectors.TX_INDEX, L1Vectors.txProof());
+        assertEq(slasher.withdrawable(committer), CHALLENGE_BOND, "bond to the responder");
+        vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
+        vm.expectRevert(abi.encodeWithSelector(ISlasher.ChallengeClosed.selector, id));
+        slasher.resolveChallenge(id, c.commitment);
+        assertEq(collateral(reg4), COLLATERAL, "kept promise, no slash");
+    }
+
+    function test_proveL1Inclusion_refusesAnotherTransactionOrATamperedProof() public {
+        SignedCommitment memory c = _l1Promise(keccak256("another transaction"));
+        produce(101);
+        warpToEvidence();
+        uint256 id = slasher.challengeInclusion{value: CHALLENGE_BOND}(c, window(0));
+        bytes memory header = L1Vectors.HEADER;
+        bytes[] memory proof = L1Vectors.txProof();
+        vm.expectRevert(
+            abi.encodeWithSelector(ISlasher.TransactionMismatch.selector, c.commitment.txHash, L1Vectors.TX_HASH)
+        );
+        slasher.proveL1Inclusion(id, c.commitment, header, L1Vectors.TX_INDEX, proof);
+        proof[proof.length - 1][40] ^= 0x01;
+        vm.expectRevert();
+        slasher.proveL1Inclusion(id, c.commitment, header, L1Vectors.TX_INDEX, proof);
+        vm.warp(block.timestamp + RESPONSE_WINDOW + 1);
+        slasher.resolveChallenge(id, c.commitment);
+        assertEq(collateral(reg4), 0, "unproven L1 promise slashed");
+    }
 }

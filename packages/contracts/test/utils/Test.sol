@@ -43,4 +43,12 @@ abstract contract Test {
         // size + 1 overflows only for the full uint256 range, where every x is already in bounds.
         return min + (x % (size + 1));
     }
+
+    /// @notice The selector of revert data (zero if shorter than 4 bytes).
+    function selectorOf(bytes memory revertData) internal pure returns (bytes4 selector) {
+        if (revertData.length < 4) return bytes4(0);
+        assembly ("memory-safe") {
+            selector := mload(add(revertData, 0x20))
+        }
+    }
 }

@@ -23,6 +23,7 @@ interface Vm {
     function deal(address account, uint256 balance) external;
     function chainId(uint256 newChainId) external;
     function roll(uint256 newHeight) external;
+    function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
     function getNonce(address account) external view returns (uint64);
     function computeCreateAddress(address deployer, uint256 nonce) external pure returns (address);
     function blobhashes(bytes32[] calldata hashes) external;

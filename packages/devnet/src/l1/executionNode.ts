@@ -1,5 +1,13 @@
-import { BEACON_ROOTS_CODE } from "@baton/contracts";
-import { BatonError, BEACON_ROOTS_ADDRESS, BEACON_ROOTS_HISTORY_BUFFER_LENGTH } from "@baton/protocol";
+import { BEACON_ROOTS_CODE, HISTORY_SERVE_WINDOW, HISTORY_STORAGE_CODE } from "@baton/contracts";
+import {
+  BatonError,
+  BEACON_ROOTS_ADDRESS,
+  BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
+  encodeBlockHeader,
+  HISTORY_STORAGE_ADDRESS,
+  proveTransaction,
+  type RpcBlockHeader,
+} from "@baton/protocol";
 import { ssz } from "@lodestar/types";
 import { type Hex, hexToBytes, numberToHex, pad, toHex } from "viem";
 import type { ExecutionPayload } from "../beacon/stateTransition.ts";
@@ -8,29 +16,28 @@ export class ExecutionNodeError extends BatonError {
   override readonly name = "ExecutionNodeError";
 }
 
-interface RpcBlock {
-  number: Hex;
+interface RpcBlock extends RpcBlockHeader {
   hash: Hex;
-  parentHash: Hex;
-  miner: Hex;
-  stateRoot: Hex;
-  receiptsRoot: Hex;
-  logsBloom: Hex;
-  mixHash: Hex;
-  gasLimit: Hex;
-  gasUsed: Hex;
-  timestamp: Hex;
-  extraData: Hex;
-  baseFeePerGas?: Hex;
-  blobGasUsed?: Hex;
-  excessBlobGas?: Hex;
   transactions: Hex[];
   withdrawals?: { index: Hex; validatorIndex: Hex; address: Hex; amount: Hex }[];
 }
 
+/** What `TransactionInclusion.verify` takes to prove that a transaction is in an L1 block. */
+export interface TransactionInclusionProof {
+  readonly txHash: Hex;
+  readonly blockNumber: number;
+  readonly blockHash: Hex;
+  /** The block's RLP header (its keccak256 is `blockHash`). */
+  readonly header: Hex;
+  readonly txIndex: number;
+  /** Transactions-trie nodes from the header's `transactionsRoot` to key `rlp(txIndex)`. */
+  readonly proof: Hex[];
+}
+
 /**
  * The devnet's control of its L1 execution node (anvil) over JSON-RPC: mining one block per slot at
- * the slot's timestamp, and writing beacon roots where EIP-4788 keeps them.
+ * the slot's timestamp, writing beacon roots where EIP-4788 keeps them and parent block hashes where
+ * EIP-2935 keeps them (anvil runs neither system call).
  */
 export class ExecutionNode {
   private nextId = 1;
@@ -66,6 +73,37 @@ export class ExecutionNode {
     await this.request("anvil_setCode", [BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE]);
   }
 
+  /** Install the EIP-2935 history storage contract at its canonical address (its storage is kept). */
+  async installHistoryStorageContract(): Promise<void> {
+    await this.request("anvil_setCode", [HISTORY_STORAGE_ADDRESS, HISTORY_STORAGE_CODE]);
+  }
+
+  /**
+   * Record `hash` as the hash of block `number`, exactly as the EIP-2935 system call of block
+   * `number + 1` does: at slot `number % 8191`. Written into pending state, so the next mined block
+   * carries it.
+   */
+  async setHistoricalBlockHash(number: number, hash: Hex): Promise<void> {
+    await this.request("anvil_setStorageAt", [
+      HISTORY_STORAGE_ADDRESS,
+      pad(numberToHex(number % HISTORY_SERVE_WINDOW), { size: 32 }),
+      hash,
+    ]);
+  }
+
+  /** The hash EIP-2935 serves for block `number` (null when it reverts: outside its window). */
+  async historicalBlockHash(number: number, blockTag: Hex | "latest" = "latest"): Promise<Hex | null> {
+    try {
+      return await this.request<Hex>("eth_call", [
+        { to: HISTORY_STORAGE_ADDRESS, data: pad(numberToHex(number), { size: 32 }) },
+        blockTag,
+      ]);
+    } catch (error) {
+      if (error instanceof ExecutionNodeError) return null;
+      throw error;
+    }
+  }
+
   /**
    * Record `root` as the parent beacon block root of the block at `timestamp`, exactly as the
    * EIP-4788 system call does: timestamp at slot `t % 8191`, root at slot `t % 8191 + 8191`.
@@ -99,8 +137,14 @@ export class ExecutionNode {
     }
   }
 
-  /** Mine one block at exactly `timestamp` and return it as a beacon execution payload. */
+  /**
+   * Mine one block at exactly `timestamp` and return it as a beacon execution payload. Its parent's
+   * hash is written where EIP-2935 keeps it first, as the system call at the start of the block
+   * would: the parent is the node's latest block, whatever reorgs or restarts came before.
+   */
   async mineBlock(timestamp: number): Promise<ExecutionPayload> {
+    const parent = await this.request<RpcBlock>("eth_getBlockByNumber", ["latest", false]);
+    await this.setHistoricalBlockHash(Number(parent.number), parent.hash);
     await this.request("evm_mine", [timestamp]);
     const block = await this.request<RpcBlock>("eth_getBlockByNumber", ["latest", false]);
     if (Number(block.timestamp) !== timestamp) {
@@ -126,6 +170,39 @@ export class ExecutionNode {
 
   async setCoinbase(address: Hex): Promise<void> {
     await this.request("anvil_setCoinbase", [address]);
+  }
+
+  /**
+   * The proof that transaction `txHash` is in its block, for `TransactionInclusion.verify` on L1:
+   * the block's RLP header and the transactions-trie proof of the transaction's index.
+   */
+  async transactionInclusionProof(txHash: Hex): Promise<TransactionInclusionProof> {
+    const tx = await this.request<{ blockNumber: Hex | null; transactionIndex: Hex | null } | null>(
+      "eth_getTransactionByHash",
+      [txHash],
+    );
+    if (!tx?.blockNumber || tx.transactionIndex === null) {
+      throw new ExecutionNodeError("Transaction is not in a block", { details: { txHash } });
+    }
+    const block = await this.request<RpcBlock>("eth_getBlockByNumber", [tx.blockNumber, false]);
+    const raw = await Promise.all(
+      block.transactions.map((hash) => this.request<Hex>("eth_getRawTransactionByHash", [hash])),
+    );
+    const txIndex = Number(tx.transactionIndex);
+    const { root, proof } = proveTransaction(raw, txIndex);
+    if (root !== block.transactionsRoot) {
+      throw new ExecutionNodeError("Rebuilt transactions trie does not match the block", {
+        details: { blockNumber: Number(block.number), expected: block.transactionsRoot, actual: root },
+      });
+    }
+    return {
+      txHash,
+      blockNumber: Number(block.number),
+      blockHash: block.hash,
+      header: encodeBlockHeader(block),
+      txIndex,
+      proof,
+    };
   }
 
   private async payloadOf(block: RpcBlock): Promise<ExecutionPayload> {
