@@ -101,8 +101,7 @@ if (wantForge) {
     failed += Number(m[2]);
   }
   // A compile error prints no summary: that is a failure, not an empty run.
-  if (code !== 0 && (!m || Number(m[2]) === 0)) broken = true;
-  if (!m) broken = true;
+  if (!m || (code !== 0 && Number(m[2]) === 0)) broken = true;
 }
 
 if (broken) failed += 1; // a suite that crashed without reporting counts as a failure

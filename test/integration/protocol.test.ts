@@ -22,7 +22,6 @@ import {
   type Commitment,
   CommitmentKind,
   hashBatch,
-  hashCommitment,
   proveProposer,
   pubkeyRoot,
   signBatch,
@@ -37,6 +36,7 @@ import {
   ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
+  encodeAbiParameters,
   type Hex,
   http,
   keccak256,
@@ -94,6 +94,16 @@ async function mined(hash: Hex) {
   const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100 });
   assert.equal(receipt.status, "success", `transaction ${hash}`);
   return receipt;
+}
+
+/** What the registry owes `account` (slashing payouts not yet withdrawn). */
+function registryOwes(account: Hex) {
+  return client.readContract({
+    address: contracts.registry,
+    abi: registryAbi,
+    functionName: "withdrawable",
+    args: [account],
+  });
 }
 
 /** The custom error a call reverts with, decoded from the ABI alone. */
@@ -312,7 +322,6 @@ test("the protocol cycle runs on the devnet with real keys and proofs", { timeou
     functionName: "epochRecord",
     args: [BigInt(EPOCH)],
   });
-  const { encodeAbiParameters } = await import("viem");
   const listHash = keccak256(
     encodeAbiParameters(
       [
@@ -569,24 +578,8 @@ test("the protocol cycle runs on the devnet with real keys and proofs", { timeou
   });
   assert.equal(after1.collateral, 0n, "equivocation takes the whole collateral");
   // 2 ETH: the user's 0.5 + 0.5 insurance, then 10% of the 1 ETH left to the watcher, 0.9 burned.
-  assert.equal(
-    await client.readContract({
-      address: contracts.registry,
-      abi: registryAbi,
-      functionName: "withdrawable",
-      args: [user.address],
-    }),
-    parseEther("1"),
-  );
-  assert.equal(
-    await client.readContract({
-      address: contracts.registry,
-      abi: registryAbi,
-      functionName: "withdrawable",
-      args: [watcher.address],
-    }),
-    parseEther("0.1"),
-  );
+  assert.equal(await registryOwes(user.address), parseEther("1"));
+  assert.equal(await registryOwes(watcher.address), parseEther("0.1"));
   assert.equal(
     await client.readContract({ address: contracts.registry, abi: registryAbi, functionName: "burned" }),
     parseEther("0.9"),
@@ -627,15 +620,7 @@ test("the protocol cycle runs on the devnet with real keys and proofs", { timeou
     args: [t2Entry.registration],
   });
   assert.equal(after2.collateral, COLLATERAL - parseEther("0.25"), "liveness pays the penalty only");
-  assert.equal(
-    await client.readContract({
-      address: contracts.registry,
-      abi: registryAbi,
-      functionName: "withdrawable",
-      args: [user.address],
-    }),
-    parseEther("1.25"),
-  );
+  assert.equal(await registryOwes(user.address), parseEther("1.25"));
   // The same evidence twice is refused.
   assert.equal(
     await revertName(async () =>
@@ -660,5 +645,4 @@ test("the protocol cycle runs on the devnet with real keys and proofs", { timeou
   console.log(
     `# register gas (median, tx): ${registerMedian}; challenge gas: ${challengeReceipt.gasUsed}; propose 2 rollups gas: ${proposeReceipt.gasUsed}`,
   );
-  void hashCommitment;
 });

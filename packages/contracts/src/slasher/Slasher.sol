@@ -84,8 +84,8 @@ contract Slasher is ISlasher, SlotClock {
         _requireSequenced(cb.kind);
         if (ca.chainId != cb.chainId) revert WrongChain(ca.chainId, cb.chainId);
         if (ha == hb || (ca.position != cb.position && ca.parent != cb.parent)) revert NotConflicting();
-        // Same position and same transaction under different parents is no fork of the sequence
-        // only if the rest agrees too; any other difference is.
+        // An honest gateway signs one commitment per position and per parent: two different ones
+        // sharing either fork the window's sequence.
         address[] memory users = new address[](2);
         uint256[] memory insurances = new uint256[](2);
         (users[0], insurances[0]) = (ca.beneficiary, ca.insurance);
@@ -111,7 +111,8 @@ contract Slasher is ISlasher, SlotClock {
         if (batch.chainId != cm.chainId) revert WrongChain(cm.chainId, batch.chainId);
         _requireTxAt(batch, cm.position, txProof);
         if (txProof.leaf == cm.txHash) revert NotConflicting();
-        _slashSafety(entry.registration, Offence.CommitmentContradictsBatch, _pairHash(hc, hb), _one(cm), _oneAmount(cm));
+        (address[] memory users, uint256[] memory insurances) = _insured(cm.beneficiary, cm.insurance);
+        _slashSafety(entry.registration, Offence.CommitmentContradictsBatch, _pairHash(hc, hb), users, insurances);
     }
 
     /// @inheritdoc ISlasher
@@ -353,9 +354,7 @@ contract Slasher is ISlasher, SlotClock {
         address challenger
     ) internal returns (Offence offence) {
         if (slotProducedBlock(targetSlot)) {
-            address[] memory users = new address[](1);
-            uint256[] memory insurances = new uint256[](1);
-            (users[0], insurances[0]) = (beneficiary, insurance);
+            (address[] memory users, uint256[] memory insurances) = _insured(beneficiary, insurance);
             (uint256 toUsers, uint256 toChallenger, uint256 burnt) =
                 registry.slashSafety(registration, users, insurances, challenger, challengerRewardBps);
             emit Slashed(registration, Offence.BrokenPromise, commitmentHash, challenger, toUsers + toChallenger + burnt);
@@ -389,14 +388,15 @@ contract Slasher is ISlasher, SlotClock {
         return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
     }
 
-    function _one(Commitment calldata c) internal pure returns (address[] memory users) {
+    /// @dev One harmed user and the insurance its commitment names, as `slashSafety` takes them.
+    function _insured(address beneficiary, uint256 insurance)
+        internal
+        pure
+        returns (address[] memory users, uint256[] memory insurances)
+    {
         users = new address[](1);
-        users[0] = c.beneficiary;
-    }
-
-    function _oneAmount(Commitment calldata c) internal pure returns (uint256[] memory amounts) {
-        amounts = new uint256[](1);
-        amounts[0] = c.insurance;
+        insurances = new uint256[](1);
+        (users[0], insurances[0]) = (beneficiary, insurance);
     }
 
     function _credit(address account, uint256 amount) internal {

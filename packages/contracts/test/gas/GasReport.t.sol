@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {Batch, Commitment} from "../../src/commitments/Commitments.sol";
+import {Batch} from "../../src/commitments/Commitments.sol";
 import {IInbox} from "../../src/inbox/IInbox.sol";
 import {LookaheadEntry, ProposerProof} from "../../src/lookahead/ILookaheadStore.sol";
 import {Registry} from "../../src/registry/Registry.sol";
@@ -163,10 +163,5 @@ contract GasReportTest is SlasherBase {
         // The BLS vectors expect the registry the test contract deploys first.
         new Registry(1_700_000_000, 12, 1 ether, 3 * 384, 10 * 384, address(0x5AA5));
         super.setUp();
-    }
-
-    /// @dev Unused: keeps the commitment import for readers of the report.
-    function _kind(Commitment memory c) internal pure returns (uint8) {
-        return c.kind;
     }
 }
