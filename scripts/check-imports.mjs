@@ -7,8 +7,11 @@ import { join } from "node:path";
 const LAYERS = {
   protocol: [],
   contracts: ["protocol"],
-  devnet: ["protocol", "contracts"],
-  cli: ["protocol", "contracts", "devnet"],
+  execution: ["protocol"],
+  clients: ["protocol", "contracts"],
+  gateway: ["protocol", "contracts", "clients", "execution"],
+  devnet: ["protocol", "contracts", "clients", "execution", "gateway"],
+  cli: ["protocol", "contracts", "clients", "devnet"],
 };
 
 const root = new URL("../packages/", import.meta.url).pathname;
