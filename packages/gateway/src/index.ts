@@ -1,1 +1,9 @@
-export {};
+export * from "./crypto.ts";
+export * from "./l1.ts";
+export * from "./metrics.ts";
+export * from "./node.ts";
+export * from "./options.ts";
+export * from "./pricing.ts";
+export * from "./store.ts";
+export * from "./transaction.ts";
+export * from "./windows.ts";

@@ -14,3 +14,5 @@ export * from "./lookahead.ts";
 export * from "./mpt.ts";
 export * from "./ssz/proofs.ts";
 export * from "./time.ts";
+export * from "./preconf/batchData.ts";
+export * from "./preconf/request.ts";

@@ -1,0 +1,102 @@
+/**
+ * What the gateway needs of L1, over Ethereum JSON-RPC: the head (number, timestamp, base fee),
+ * accounts at the head, the forced-inclusion queue, and sending transactions. The head is polled so
+ * that account reads can be cached per block.
+ */
+import { inboxAbi } from "@baton/contracts";
+import type { Logger } from "@baton/protocol";
+import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
+
+export interface L1Head {
+  readonly number: bigint;
+  readonly timestamp: bigint;
+  readonly baseFeePerGas: bigint;
+  readonly gasLimit: bigint;
+}
+
+export interface ForcedEntry {
+  readonly index: bigint;
+  readonly txHash: Hex;
+  readonly dueAt: bigint;
+  readonly rawTx: Hex;
+}
+
+export interface L1Access {
+  readonly chainId: bigint;
+  head(): L1Head;
+  account(address: Address, blockNumber: bigint): Promise<{ nonce: bigint; balance: bigint }>;
+  sendRawTransaction(raw: Hex): Promise<Hex>;
+  /** Forced inclusions of a rollup from queue index `from` on (queued in blocks up to the head). */
+  forcedInclusions(chainId: bigint, from: bigint): Promise<ForcedEntry[]>;
+  readonly client: PublicClient;
+  close(): void;
+}
+
+export async function createL1Access(
+  rpcUrl: string,
+  inbox: Address,
+  logger: Logger,
+  pollMs = 100,
+): Promise<L1Access> {
+  const client = createPublicClient({
+    transport: http(rpcUrl, { batch: false, retryCount: 1 }),
+  }) as PublicClient;
+  const chainId = BigInt(await client.getChainId());
+  const read = async (): Promise<L1Head> => {
+    const block = await client.getBlock({ blockTag: "latest" });
+    return {
+      number: block.number,
+      timestamp: block.timestamp,
+      baseFeePerGas: block.baseFeePerGas ?? 0n,
+      gasLimit: block.gasLimit,
+    };
+  };
+  let head = await read();
+  let stopped = false;
+  let failures = 0;
+  const poll = async () => {
+    while (!stopped) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (stopped) break;
+      try {
+        const next = await read();
+        if (next.number !== head.number || next.timestamp !== head.timestamp) head = next;
+        failures = 0;
+      } catch (error) {
+        if (failures++ % 50 === 0) logger.warn("L1 head poll failed", { error: String(error).slice(0, 200) });
+      }
+    }
+  };
+  void poll();
+  return {
+    chainId,
+    client,
+    head: () => head,
+    async account(address, blockNumber) {
+      const [nonce, balance] = await Promise.all([
+        client.getTransactionCount({ address, blockNumber }),
+        client.getBalance({ address, blockNumber }),
+      ]);
+      return { nonce: BigInt(nonce), balance };
+    },
+    sendRawTransaction: (raw) => client.sendRawTransaction({ serializedTransaction: raw }),
+    async forcedInclusions(rollup, from) {
+      const logs = await client.getContractEvents({
+        address: inbox,
+        abi: inboxAbi,
+        eventName: "ForcedInclusionQueued",
+        args: { chainId: rollup },
+        fromBlock: 0n,
+        toBlock: "latest",
+      });
+      return logs
+        .map((log) => log.args as { index: bigint; txHash: Hex; dueAt: bigint; rawTx: Hex })
+        .filter((args) => args.index >= from)
+        .map((args) => ({ index: args.index, txHash: args.txHash, dueAt: args.dueAt, rawTx: args.rawTx }))
+        .sort((a, b) => (a.index < b.index ? -1 : 1));
+    },
+    close() {
+      stopped = true;
+    },
+  };
+}

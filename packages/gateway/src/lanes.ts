@@ -1,0 +1,161 @@
+/**
+ * One lane per rollup: its pending state (the execution engine, every promised transaction applied
+ * in order), its position counter, its chain of batches and the batch being filled.
+ *
+ * Rollup block rules the rollup node must apply identically (DESIGN.md §5; issue 5 derives them):
+ * one rollup block per batch, number `batch.number + 1`, timestamp the start of the batch's target
+ * slot, coinbase the committer, the rollup's constant base fee, its block gas limit, PREVRANDAO zero.
+ * A batch's forced inclusions lead its transactions.
+ */
+import { type BlockEnv, type ExecutionEngine, ExecutionError, type TxOutcome } from "@baton/execution";
+import {
+  type Batch,
+  type BatchEntry,
+  batchDataHash,
+  encodeBatchData,
+  hashBatch,
+  txRoot,
+  ZERO_HASH,
+} from "@baton/protocol";
+import { type Address, type Hex, keccak256 } from "viem";
+import type { ForcedEntry } from "./l1.ts";
+import type { RollupOptions } from "./options.ts";
+
+export interface OpenBatch {
+  readonly number: bigint;
+  readonly targetSlot: bigint;
+  readonly firstPosition: bigint;
+  readonly entries: BatchEntry[];
+  readonly txHashes: Hex[];
+  forcedUpTo: bigint;
+  readonly openedAtMs: number;
+}
+
+export interface CutBatch {
+  readonly batch: Batch;
+  readonly hash: Hex;
+  readonly data: Hex;
+}
+
+export class RollupLane {
+  /** Position the next transaction gets. */
+  nextPosition = 0n;
+  /** Number of the next batch. */
+  nextBatchNumber = 0n;
+  lastBatchHash: Hex = ZERO_HASH;
+  /** Forced-inclusion queue index up to which transactions are in a batch (cut or open). */
+  forcedNext = 0n;
+  open: OpenBatch | null = null;
+  /** Struct hash of the last ordering/state commitment per window (target slot). */
+  readonly parents = new Map<bigint, Hex>();
+  /** The inbox's forced-inclusion queue from `forcedNext` on, refreshed by the settlement loop. */
+  forcedQueue: ForcedEntry[] = [];
+
+  constructor(
+    readonly options: RollupOptions,
+    readonly engine: ExecutionEngine,
+    private readonly coinbase: Address,
+    private readonly slotStart: (slot: bigint) => bigint,
+  ) {}
+
+  get chainId(): bigint {
+    return this.options.genesis.chainId;
+  }
+
+  env(batchNumber: bigint, targetSlot: bigint): BlockEnv {
+    return {
+      number: batchNumber + 1n,
+      timestamp: this.slotStart(targetSlot),
+      coinbase: this.coinbase,
+      baseFeePerGas: this.options.baseFeePerGas,
+      gasLimit: this.options.blockGasLimit,
+      prevRandao: ZERO_HASH,
+    };
+  }
+
+  /** Opens a batch for the window if none is open (the caller cut any batch of another window). */
+  ensureOpen(targetSlot: bigint, nowMs: number): OpenBatch {
+    if (this.open !== null && this.open.targetSlot === targetSlot) return this.open;
+    if (this.open !== null) throw new Error("a batch of another window is still open");
+    this.open = {
+      number: this.nextBatchNumber,
+      targetSlot,
+      firstPosition: this.nextPosition,
+      entries: [],
+      txHashes: [],
+      forcedUpTo: this.forcedNext,
+      openedAtMs: nowMs,
+    };
+    return this.open;
+  }
+
+  /**
+   * Opens a batch for the window if none is open, leading with the forced inclusions that will be
+   * due when it lands (at the latest, the start of its target slot): they are executed on the
+   * pending state (an invalid one changes nothing, as in derivation) and returned for persisting.
+   */
+  async openBatch(targetSlot: bigint, nowMs: number): Promise<{ entry: ForcedEntry; position: bigint }[]> {
+    if (this.open !== null && this.open.targetSlot === targetSlot) return [];
+    const open = this.ensureOpen(targetSlot, nowMs);
+    const deadline = this.slotStart(targetSlot);
+    const added: { entry: ForcedEntry; position: bigint }[] = [];
+    for (const entry of this.forcedQueue) {
+      if (entry.index !== this.forcedNext || entry.dueAt > deadline) break;
+      try {
+        await this.execute(entry.rawTx);
+      } catch (error) {
+        if (!(error instanceof ExecutionError)) throw error;
+      }
+      added.push({ entry, position: this.append(entry.rawTx, keccak256(entry.rawTx), null) });
+      this.forcedNext = entry.index + 1n;
+      open.forcedUpTo = this.forcedNext;
+    }
+    this.forcedQueue = this.forcedQueue.filter((entry) => entry.index >= this.forcedNext);
+    return added;
+  }
+
+  /** Executes a transaction on the pending state in the open batch's block. */
+  execute(raw: Hex): Promise<TxOutcome> {
+    const open = this.open;
+    if (open === null) throw new Error("no open batch");
+    return this.engine.execute(raw, this.env(open.number, open.targetSlot));
+  }
+
+  /** Appends a transaction to the open batch; returns its position. */
+  append(tx: Hex, txHash: Hex, bundle: Hex | null): bigint {
+    const open = this.open;
+    if (open === null) throw new Error("no open batch");
+    open.entries.push({ tx, bundle });
+    open.txHashes.push(txHash);
+    const position = this.nextPosition;
+    this.nextPosition += 1n;
+    return position;
+  }
+
+  /** Closes the open batch into a `Batch` (unsigned) and advances the chain; null if it is empty. */
+  cut(): CutBatch | null {
+    const open = this.open;
+    if (open === null) return null;
+    this.open = null;
+    if (open.entries.length === 0) {
+      // Nothing to settle: the batch number is not used.
+      return null;
+    }
+    const data = encodeBatchData(open.entries);
+    const batch: Batch = {
+      chainId: this.chainId,
+      number: open.number,
+      parentHash: this.lastBatchHash,
+      targetSlot: open.targetSlot,
+      firstPosition: open.firstPosition,
+      txCount: open.entries.length,
+      txRoot: txRoot(open.txHashes),
+      dataHash: batchDataHash(data),
+      forcedUpTo: open.forcedUpTo,
+    };
+    const hash = hashBatch(batch);
+    this.lastBatchHash = hash;
+    this.nextBatchNumber = open.number + 1n;
+    return { batch, hash, data };
+  }
+}

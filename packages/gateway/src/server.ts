@@ -1,0 +1,167 @@
+/**
+ * The gateway's HTTP server, dispatching on `gatewayRoutes` (the table the client is derived
+ * from), plus `/metrics` (Prometheus) and the WebSocket stream. Every failure is answered with a
+ * coded JSON error; nothing a caller sends can throw out of a handler.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  GATEWAY_STREAM_PATH,
+  GatewayApiError,
+  type GatewayRouteId,
+  gatewayRoutes,
+  matchRoute,
+  type Route,
+} from "@baton/clients";
+import type { Logger } from "@baton/protocol";
+import type { GatewayMetrics } from "./metrics.ts";
+import type { StreamHub } from "./stream.ts";
+
+export type RouteHandlers = {
+  [Id in GatewayRouteId]: (
+    input: Parameters<(typeof gatewayRoutes)[Id]["encodeInput"]>[0],
+  ) => Promise<unknown>;
+};
+
+export interface GatewayServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stops accepting connections; in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+export interface ServerDeps {
+  readonly handlers: RouteHandlers;
+  readonly metrics: GatewayMetrics;
+  readonly stream: StreamHub;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  /** False once shutdown began: new requests get SHUTTING_DOWN. */
+  readonly accepting: () => boolean;
+}
+
+function send(response: ServerResponse, status: number, body: string, type = "application/json"): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      reject(new GatewayApiError("BODY_TOO_LARGE", undefined, { limit }));
+      request.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new GatewayApiError("BODY_TOO_LARGE", undefined, { limit }));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+export async function startGatewayServer(
+  host: string,
+  port: number,
+  deps: ServerDeps,
+): Promise<GatewayServer> {
+  const routes = Object.entries(gatewayRoutes) as [GatewayRouteId, Route<unknown, unknown>][];
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://gateway");
+    if (url.pathname === "/metrics" && request.method === "GET") {
+      send(response, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+      return;
+    }
+    let routeId: GatewayRouteId | "unknown" = "unknown";
+    try {
+      let matched: {
+        id: GatewayRouteId;
+        route: Route<unknown, unknown>;
+        params: Record<string, string>;
+      } | null = null;
+      let pathMatched = false;
+      for (const [id, route] of routes) {
+        const params = matchRoute(route.path, url.pathname);
+        if (params === null) continue;
+        pathMatched = true;
+        if (route.method === request.method) {
+          matched = { id, route, params };
+          break;
+        }
+      }
+      if (matched === null) throw new GatewayApiError(pathMatched ? "METHOD_NOT_ALLOWED" : "ROUTE_NOT_FOUND");
+      routeId = matched.id;
+      let body: unknown;
+      if (matched.route.method === "POST") {
+        const type = String(request.headers["content-type"] ?? "");
+        if (!type.startsWith("application/json")) throw new GatewayApiError("UNSUPPORTED_MEDIA_TYPE");
+        const text = await readBody(request, deps.maxBodyBytes);
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new GatewayApiError("MALFORMED_JSON");
+        }
+      }
+      if (!deps.accepting() && routeId !== "health") throw new GatewayApiError("SHUTTING_DOWN");
+      const input = matched.route.parseInput({ body, params: matched.params, query: url.searchParams });
+      const handler = deps.handlers[matched.id] as (input: unknown) => Promise<unknown>;
+      const output = await handler(input);
+      send(response, 200, JSON.stringify(output));
+      deps.metrics.requests.inc({ route: routeId, outcome: "ok", code: "OK" });
+    } catch (error) {
+      const apiError =
+        error instanceof GatewayApiError ? error : new GatewayApiError("INTERNAL", "Internal error");
+      if (!(error instanceof GatewayApiError)) {
+        deps.logger.error("request failed", {
+          route: routeId,
+          error: String(error).split("\n")[0]?.slice(0, 300),
+        });
+      }
+      deps.metrics.requests.inc({ route: routeId, outcome: "error", code: apiError.code });
+      send(response, apiError.status, JSON.stringify(apiError.toBody()));
+    }
+  };
+
+  const server: Server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
+    handle(request, response).catch(() =>
+      send(response, 500, '{"code":"INTERNAL","message":"Internal error"}'),
+    );
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+  });
+  server.on("upgrade", (request, socket, head) => {
+    const url = new URL(request.url ?? "/", "http://gateway");
+    const from = url.searchParams.get("from") ?? "0";
+    if (url.pathname !== GATEWAY_STREAM_PATH || !/^\d{1,20}$/.test(from)) {
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+      return;
+    }
+    deps.stream.upgrade(request, socket, head, BigInt(from));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    port: address.port,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,283 @@
+/**
+ * Batches and settlement: cuts each rollup's open batch at a steady sub-slot cadence (and always
+ * before its window closes), signs it, persists and publishes it, and sends the inbox transaction
+ * carrying every batch cut since the last one, so it lands in the next L1 block. A reverted
+ * proposal puts its batches back in the queue while their window is still open.
+ */
+
+import type { SignedBatchJson } from "@baton/clients";
+import { inboxAbi } from "@baton/contracts";
+import { type BatonDomain, batchDigest, batchToJson, type Logger, SLOTS_PER_EPOCH } from "@baton/protocol";
+import { createWalletClient, encodeFunctionData, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { DigestSigner } from "./crypto.ts";
+import type { L1Access } from "./l1.ts";
+import type { CutBatch, RollupLane } from "./lanes.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+import type { GatewayOptions } from "./options.ts";
+import type { Sequencer } from "./sequencer.ts";
+import type { GatewayStore } from "./store.ts";
+import type { StreamHub } from "./stream.ts";
+import type { WindowTracker } from "./windows.ts";
+
+export interface SignedBatch extends CutBatch {
+  readonly signature: Hex;
+  readonly sequence: bigint;
+}
+
+export interface SettlementDeps {
+  readonly options: Readonly<GatewayOptions>;
+  readonly domain: BatonDomain;
+  readonly signer: DigestSigner;
+  readonly store: GatewayStore;
+  readonly stream: StreamHub;
+  readonly windows: WindowTracker;
+  readonly lanes: ReadonlyMap<bigint, RollupLane>;
+  readonly sequencer: () => Sequencer;
+  readonly l1: L1Access;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+const TICK_MS = 50;
+
+export class Settlement {
+  /** Signed batches waiting for an inbox transaction, in cut order. */
+  #queue: SignedBatch[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #ticking = false;
+  #nonce: number | null = null;
+  readonly #wallet;
+  readonly #inFlight = new Set<Promise<void>>();
+  #lastForcedFetch = 0;
+
+  constructor(private readonly deps: SettlementDeps) {
+    const account = privateKeyToAccount(deps.options.submitterKey ?? deps.options.committerKey);
+    this.#wallet = createWalletClient({ account, transport: http(deps.options.l1RpcUrl, { retryCount: 0 }) });
+  }
+
+  get submitter() {
+    return this.#wallet.account.address;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      if (this.#ticking) return;
+      this.#ticking = true;
+      this.tick()
+        .catch((error: unknown) =>
+          this.deps.logger.error("settlement tick failed", { error: String(error).slice(0, 300) }),
+        )
+        .finally(() => {
+          this.#ticking = false;
+        });
+    }, TICK_MS);
+  }
+
+  /** Puts back batches that were cut before a restart but never carried by a mined transaction. */
+  requeue(batches: readonly SignedBatch[]): void {
+    this.#queue.push(...batches);
+  }
+
+  /** Signs, persists and publishes a cut batch, and queues it for the inbox. Inside the decision section. */
+  seal(cut: CutBatch): SignedBatch {
+    const signature = this.deps.signer.sign(batchDigest(this.deps.domain, cut.batch));
+    const sequence = this.deps.sequencer().nextSequence();
+    const signed: SignedBatch = { ...cut, signature, sequence };
+    const json = JSON.stringify(batchJson(signed, null));
+    this.deps.store
+      .saveBatch({ chainId: cut.batch.chainId, number: cut.batch.number, hash: cut.hash, json, sequence })
+      .then(() => this.deps.stream.publish(sequence, "batch", json))
+      .catch((error: unknown) =>
+        this.deps.logger.error("persisting a batch failed", { error: String(error) }),
+      );
+    this.deps.metrics.batches.inc({ chain: cut.batch.chainId.toString() });
+    this.#queue.push(signed);
+    return signed;
+  }
+
+  /** Cuts open batches of windows other than `targetSlot` (inside the decision section). */
+  cutStale(targetSlot: bigint): void {
+    for (const lane of this.deps.lanes.values()) {
+      if (lane.open !== null && lane.open.targetSlot !== targetSlot) {
+        const cut = lane.cut();
+        if (cut !== null) this.seal(cut);
+      }
+    }
+  }
+
+  /** One pass: refresh lists and forced queues, cut what is due, send what is cut. */
+  async tick(): Promise<void> {
+    const { windows, now, options } = this.deps;
+    const nowMs = now();
+    const slot = windows.reachableSlot(nowMs, 0);
+    await windows.refresh(slot);
+    if (nowMs - this.#lastForcedFetch > options.secondsPerSlot * 1000) {
+      this.#lastForcedFetch = nowMs;
+      for (const lane of this.deps.lanes.values()) {
+        lane.forcedQueue = await this.deps.l1.forcedInclusions(lane.chainId, lane.forcedNext);
+      }
+    }
+    const cutMarginMs = Math.max(TICK_MS * 2, Math.floor(options.closeMarginMs / 2));
+    await this.deps.sequencer().exclusive(async () => {
+      const t = now();
+      for (const lane of this.deps.lanes.values()) {
+        const open = lane.open;
+        if (open === null) {
+          await this.#openForForced(lane, t);
+          continue;
+        }
+        const closing = t >= windows.slotStartMs(open.targetSlot) - cutMarginMs;
+        if (closing || t - open.openedAtMs >= options.batchIntervalMs) {
+          const cut = lane.cut();
+          if (cut !== null) this.seal(cut);
+        }
+      }
+    });
+    await this.#send();
+  }
+
+  /** With no open batch, opens one when a forced inclusion must go in this window. */
+  async #openForForced(lane: RollupLane, nowMs: number): Promise<void> {
+    const first = lane.forcedQueue[0];
+    if (first === undefined) return;
+    let window: ReturnType<WindowTracker["servingWindow"]>;
+    try {
+      window = this.deps.windows.servingWindow(nowMs);
+    } catch {
+      return;
+    }
+    if (first.dueAt > BigInt(Math.floor(this.deps.windows.slotStartMs(window.targetSlot) / 1000))) return;
+    const forced = await lane.openBatch(window.targetSlot, nowMs);
+    for (const { entry, position } of forced) {
+      await this.deps.store.saveForced({
+        txHash: entry.txHash,
+        chainId: lane.chainId,
+        requestHash: null,
+        sender: "0x0000000000000000000000000000000000000000",
+        nonce: entry.index,
+        raw: entry.rawTx,
+        bundle: null,
+        position,
+        targetSlot: window.targetSlot,
+        gas: 0n,
+        cost: 0n,
+        kind: -1,
+        commitmentHash: null,
+      });
+    }
+  }
+
+  /** Sends every queued batch whose window is still reachable in one `propose`. */
+  async #send(): Promise<void> {
+    if (this.#queue.length === 0) return;
+    const { windows, now, l1, logger, metrics } = this.deps;
+    const blockSlot = windows.reachableSlot(now(), 0);
+    const live = this.#queue.filter((b) => b.batch.targetSlot >= blockSlot);
+    const dropped = this.#queue.length - live.length;
+    if (dropped > 0) logger.error("batches missed their window", { dropped });
+    this.#queue = [];
+    if (live.length === 0) return;
+    live.sort((a, b) =>
+      a.batch.chainId === b.batch.chainId
+        ? Number(a.batch.number - b.batch.number)
+        : a.batch.chainId < b.batch.chainId
+          ? -1
+          : 1,
+    );
+    const epoch = blockSlot / BigInt(SLOTS_PER_EPOCH);
+    const current = windows.list(epoch);
+    const next = windows.list(epoch + 1n);
+    if (current === undefined || next === undefined) {
+      logger.warn("lookahead lists unknown; batches wait", { epoch: Number(epoch) });
+      this.#queue = live;
+      return;
+    }
+    const data = encodeFunctionData({
+      abi: inboxAbi,
+      functionName: "propose",
+      args: [
+        live.map((b) => ({ batch: b.batch, signature: b.signature, data: b.data, blobIndices: [] })),
+        [...current],
+        [...next],
+      ],
+    });
+    const gas = 200_000n + 160_000n * BigInt(live.length) + 40n * BigInt(data.length / 2);
+    const baseFee = l1.head().baseFeePerGas;
+    try {
+      if (this.#nonce === null) {
+        this.#nonce = await l1.client.getTransactionCount({ address: this.submitter, blockTag: "pending" });
+      }
+      const nonce = this.#nonce;
+      const hash = await this.#wallet.sendTransaction({
+        chain: null,
+        to: this.deps.options.contracts.inbox,
+        data,
+        gas,
+        nonce,
+        maxFeePerGas: baseFee * 3n + 2_000_000_000n,
+        maxPriorityFeePerGas: 1_000_000_000n,
+      });
+      this.#nonce = nonce + 1;
+      metrics.proposals.inc({ outcome: "sent" });
+      for (const b of live) {
+        this.deps.store.markBatchSent(b.batch.chainId, b.batch.number, hash).catch(() => {});
+      }
+      const watch = this.#watch(hash, live).finally(() => this.#inFlight.delete(watch));
+      this.#inFlight.add(watch);
+    } catch (error) {
+      this.#nonce = null;
+      metrics.proposals.inc({ outcome: "failed" });
+      logger.warn("sending propose failed; batches requeued", {
+        error: String(error).split("\n")[0]?.slice(0, 200),
+      });
+      this.#queue = [...live, ...this.#queue];
+    }
+  }
+
+  async #watch(hash: Hex, batches: SignedBatch[]): Promise<void> {
+    try {
+      const receipt = await this.deps.l1.client.waitForTransactionReceipt({
+        hash,
+        pollingInterval: 100,
+        timeout: 60_000,
+      });
+      if (receipt.status === "success") {
+        this.deps.metrics.proposals.inc({ outcome: "mined" });
+        return;
+      }
+      this.deps.metrics.proposals.inc({ outcome: "reverted" });
+      this.deps.logger.error("propose reverted; batches requeued", { txHash: hash, batches: batches.length });
+    } catch (error) {
+      this.deps.logger.warn("propose receipt unavailable; batches requeued", {
+        txHash: hash,
+        error: String(error).slice(0, 200),
+      });
+    }
+    this.#nonce = null;
+    this.#queue = [...batches, ...this.#queue];
+  }
+
+  /** Stops cutting; sends what is cut and waits for the receipts (bounded). */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    await this.#send().catch(() => {});
+    await Promise.race([
+      Promise.allSettled([...this.#inFlight]),
+      new Promise((r) => setTimeout(r, timeoutMs)),
+    ]);
+  }
+}
+
+export function batchJson(signed: SignedBatch, l1Transaction: Hex | null): Omit<SignedBatchJson, never> {
+  return {
+    batch: batchToJson(signed.batch),
+    hash: signed.hash,
+    signature: signed.signature,
+    data: signed.data,
+    sequence: signed.sequence.toString(),
+    l1Transaction,
+  };
+}
