@@ -17,7 +17,7 @@ export class DigestSigner {
       throw new RangeError("committer key is not a 32-byte secp256k1 scalar");
     }
     this.#key = key;
-    this.address = publicKeyToAddress(secp256k1.publicKeyCreate(key, false));
+    this.address = getAddress(publicKeyToAddress(secp256k1.publicKeyCreate(key, false)));
   }
 
   sign(digest: Hex): Hex {
@@ -34,8 +34,9 @@ export class DigestSigner {
   }
 }
 
+/** Lowercase (not checksummed: that would cost a second keccak on every request). */
 function publicKeyToAddress(uncompressed: Uint8Array): Address {
-  return getAddress(`0x${keccak256(uncompressed.subarray(1)).slice(26)}`);
+  return `0x${keccak256(uncompressed.subarray(1)).slice(26)}`;
 }
 
 /** The address that signed `digest` with (r, s, yParity), or null if none does. */

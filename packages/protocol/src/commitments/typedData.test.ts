@@ -3,8 +3,18 @@
 // nested structs, arrays, bytes and strings.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { test } from "node:test";
-import { type Hex, hashStruct, hashTypedData, keccak256, type TypedDataDomain } from "viem";
+import { describe, it, test } from "node:test";
+import { getAddress, type Hex, hashStruct, hashTypedData, keccak256, type TypedDataDomain, toHex } from "viem";
+import {
+  type Batch,
+  batchDigest,
+  batonDomain,
+  type Commitment,
+  commitmentDigest,
+  hashBatch,
+  hashCommitment,
+  referenceTypedData,
+} from "./types.ts";
 import { privateKeyToAccount } from "viem/accounts";
 
 interface Field {
@@ -77,4 +87,48 @@ test("viem signs the EIP-712 Mail example exactly as ethers.js does", async () =
   const mail = cases.find((c) => c.name === "EIP712 example")!;
   const account = privateKeyToAccount(mail.privateKey!);
   assert.equal(await account.signTypedData(definition(mail)), mail.signature);
+});
+
+describe("hand-written struct hashing", () => {
+  it("equals viem's generic EIP-712 path for random commitments and batches", () => {
+    const domain = batonDomain(17_000n, "0x00000000000000000000000000000000000a11ce");
+    const word = (i: number, k: number) => keccak256(toHex(`${i}-${k}`));
+    for (let i = 0; i < 200; i++) {
+      const n = (k: number, bits: number) => BigInt(word(i, k)) % (1n << BigInt(bits));
+      const commitment: Commitment = {
+        targetSlot: n(1, 64),
+        chainId: n(2, 64),
+        kind: (i % 4) as Commitment["kind"],
+        txHash: word(i, 3),
+        position: i % 7 === 0 ? 0n : n(4, 64),
+        parent: word(i, 5),
+        postStateRoot: word(i, 6),
+        tip: n(7, 256),
+        livenessPenalty: n(8, 256),
+        insurance: i % 5 === 0 ? 2n ** 256n - 1n : n(9, 256),
+        beneficiary: getAddress(word(i, 10).slice(0, 42)),
+        requestHash: word(i, 11),
+      };
+      const batch: Batch = {
+        chainId: n(12, 64),
+        number: n(13, 64),
+        parentHash: word(i, 14),
+        targetSlot: n(15, 64),
+        firstPosition: n(16, 64),
+        txCount: Number(n(17, 32)),
+        txRoot: word(i, 18),
+        dataHash: word(i, 19),
+        forcedUpTo: n(20, 64),
+      };
+      assert.equal(hashCommitment(commitment), referenceTypedData.hashCommitment(commitment));
+      assert.equal(commitmentDigest(domain, commitment), referenceTypedData.commitmentDigest(domain, commitment));
+      assert.equal(hashBatch(batch), referenceTypedData.hashBatch(batch));
+      assert.equal(batchDigest(domain, batch), referenceTypedData.batchDigest(domain, batch));
+    }
+  });
+
+  it("refuses values that do not fit their type", () => {
+    const bad = { ...({} as Commitment), targetSlot: 2n ** 64n } as Commitment;
+    assert.throws(() => hashCommitment(bad));
+  });
 });

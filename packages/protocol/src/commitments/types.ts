@@ -8,6 +8,7 @@ import {
   type Address,
   getAddress,
   type Hex,
+  hashDomain,
   hashStruct,
   hashTypedData,
   isAddress,
@@ -157,25 +158,84 @@ export function batonDomain(chainId: number | bigint, slasher: string): BatonDom
   });
 }
 
+/**
+ * `encodeData` of a struct whose fields are all static (uintN, bytes32, address): the typehash and
+ * one 32-byte word per field. Written by hand because it is on the gateway's hot path (viem's
+ * generic `hashStruct` is ~5x slower); `typedData.test.ts` checks it against viem's.
+ */
+function staticStructHash(typeHash: Hex, fields: readonly { name: string; type: string }[], value: object): Hex {
+  let out = typeHash.slice(2);
+  const values = value as Record<string, unknown>;
+  for (const field of fields) {
+    const v = values[field.name];
+    if (field.type === "bytes32") {
+      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw new TypeError(`${field.name} is not bytes32`);
+      out += v.slice(2);
+    } else if (field.type === "address") {
+      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new TypeError(`${field.name} is not an address`);
+      out += v.slice(2).padStart(64, "0");
+    } else {
+      const bits = BigInt(field.type.slice(4));
+      const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : -1n;
+      if (n < 0n || n >= 1n << bits) throw new RangeError(`${field.name} is not a ${field.type}`);
+      out += n.toString(16).padStart(64, "0");
+    }
+  }
+  return keccak256(`0x${out}`);
+}
+
 /** EIP-712 `hashStruct(commitment)`: `CommitmentHashing.hash(Commitment)`, and a child's `parent`. */
 export function hashCommitment(commitment: Commitment): Hex {
-  return hashStruct({ data: { ...commitment }, primaryType: "Commitment", types: commitmentTypes });
+  return staticStructHash(COMMITMENT_TYPEHASH, commitmentTypes.Commitment, commitment);
 }
 
 /** EIP-712 `hashStruct(batch)`: `CommitmentHashing.hash(Batch)`, and the next batch's `parentHash`. */
 export function hashBatch(batch: Batch): Hex {
-  return hashStruct({ data: { ...batch }, primaryType: "Batch", types: batchTypes });
+  return staticStructHash(BATCH_TYPEHASH, batchTypes.Batch, batch);
+}
+
+const separators = new WeakMap<BatonDomain, Hex>();
+
+/** `CommitmentHashing.domainSeparator(slasher)`, cached per domain object. */
+export function domainSeparator(domain: BatonDomain): Hex {
+  let separator = separators.get(domain);
+  if (separator === undefined) {
+    separator = hashDomain({
+      domain,
+      types: {
+        EIP712Domain: [
+          { name: "name", type: "string" },
+          { name: "version", type: "string" },
+          { name: "chainId", type: "uint256" },
+          { name: "verifyingContract", type: "address" },
+        ],
+      },
+    });
+    separators.set(domain, separator);
+  }
+  return separator;
 }
 
 /** The digest a committer signs: `keccak256(0x1901 || domainSeparator || hashCommitment(c))`. */
 export function commitmentDigest(domain: BatonDomain, commitment: Commitment): Hex {
-  return hashTypedData({ domain, types: commitmentTypes, primaryType: "Commitment", message: commitment });
+  return keccak256(`0x1901${domainSeparator(domain).slice(2)}${hashCommitment(commitment).slice(2)}`);
 }
 
 /** The digest a committer signs: `keccak256(0x1901 || domainSeparator || hashBatch(b))`. */
 export function batchDigest(domain: BatonDomain, batch: Batch): Hex {
-  return hashTypedData({ domain, types: batchTypes, primaryType: "Batch", message: batch });
+  return keccak256(`0x1901${domainSeparator(domain).slice(2)}${hashBatch(batch).slice(2)}`);
 }
+
+/** viem's generic EIP-712 path, kept as the reference the fast path is tested against. */
+export const referenceTypedData = {
+  hashCommitment: (commitment: Commitment): Hex =>
+    hashStruct({ data: { ...commitment }, primaryType: "Commitment", types: commitmentTypes }),
+  hashBatch: (batch: Batch): Hex => hashStruct({ data: { ...batch }, primaryType: "Batch", types: batchTypes }),
+  commitmentDigest: (domain: BatonDomain, commitment: Commitment): Hex =>
+    hashTypedData({ domain, types: commitmentTypes, primaryType: "Commitment", message: commitment }),
+  batchDigest: (domain: BatonDomain, batch: Batch): Hex =>
+    hashTypedData({ domain, types: batchTypes, primaryType: "Batch", message: batch }),
+};
 
 function account(privateKey: Hex) {
   const valid =

@@ -28,7 +28,8 @@ export type PreconfRequest = {
   readonly beneficiary: Address;
 };
 
-const requestParameters = [
+/** The ABI type of the payload, for other encoders (the hand-written codec below is checked against it). */
+export const preconfRequestParameters = [
   {
     type: "tuple",
     components: [
@@ -61,11 +62,35 @@ export class PreconfRequestError extends BatonError {
   }
 }
 
-/** ABI-encodes a request into `CommitmentRequest.payload`. */
+const word = (n: number | bigint) => n.toString(16).padStart(64, "0");
+
+/**
+ * ABI-encodes a request into `CommitmentRequest.payload`: `abi.encode((bytes[], uint64, address))`.
+ * Written by hand (it is on the gateway's hot path); `request.test.ts` checks it against viem.
+ */
 export function encodePreconfRequest(request: PreconfRequest): Hex {
-  return encodeAbiParameters(requestParameters, [
-    { transactions: [...request.transactions], slot: request.slot, beneficiary: request.beneficiary },
-  ]);
+  if (request.slot < 0n || request.slot >= 2n ** 64n) throw new RangeError("slot is not a uint64");
+  const bodies: string[] = [];
+  const offsets: string[] = [];
+  let offset = 32 * request.transactions.length;
+  for (const tx of request.transactions) {
+    if (!isHex(tx, { strict: true }) || tx.length % 2 !== 0) throw new TypeError("transaction is not hex bytes");
+    const length = (tx.length - 2) / 2;
+    const padded = tx.slice(2).padEnd(Math.ceil(length / 32) * 64, "0");
+    offsets.push(word(offset));
+    bodies.push(word(length) + padded);
+    offset += 32 + padded.length / 2;
+  }
+  const beneficiary = request.beneficiary.slice(2).toLowerCase().padStart(64, "0");
+  return `0x${word(32)}${word(96)}${word(request.slot)}${beneficiary}${word(request.transactions.length)}${offsets.join("")}${bodies.join("")}`;
+}
+
+/** Reads the 32-byte word at byte `at` of `hex` (no 0x) as a small non-negative integer, or -1. */
+function smallWord(hex: string, at: number): number {
+  const text = hex.slice(at * 2, at * 2 + 64);
+  if (text.length !== 64 || !/^0{48}[0-9a-fA-F]{16}$/.test(text)) return -1;
+  const value = Number.parseInt(text.slice(48), 16);
+  return Number.isSafeInteger(value) ? value : -1;
 }
 
 /**
@@ -77,20 +102,33 @@ export function decodePreconfRequest(payload: Hex): PreconfRequest {
   if (!isHex(payload, { strict: true }) || payload.length % 2 !== 0) {
     throw new PreconfRequestError(PreconfRequestErrorCode.undecodable, "Payload is not 0x-prefixed hex");
   }
-  let request: PreconfRequest;
-  try {
-    const [decoded] = decodeAbiParameters(requestParameters, payload);
-    request = {
-      transactions: decoded.transactions,
-      slot: decoded.slot,
-      beneficiary: getAddress(decoded.beneficiary),
-    };
-  } catch {
-    throw new PreconfRequestError(
+  const undecodable = () =>
+    new PreconfRequestError(
       PreconfRequestErrorCode.undecodable,
       "Payload is not the ABI encoding of (bytes[] transactions, uint64 slot, address beneficiary)",
     );
+  const hex = payload.slice(2);
+  const size = hex.length / 2;
+  // Canonical layout: tuple offset 32, bytes[] offset 96 within the tuple, then the array.
+  if (smallWord(hex, 0) !== 32 || smallWord(hex, 32) !== 96) throw undecodable();
+  const slotWord = hex.slice(128, 192);
+  const addressWord = hex.slice(192, 256);
+  if (slotWord.length !== 64 || !/^0{48}/.test(slotWord) || !/^0{24}/.test(addressWord)) throw undecodable();
+  const count = smallWord(hex, 128);
+  if (count < 0 || count > 64 || 160 + 32 * count > size) throw undecodable();
+  const transactions: Hex[] = [];
+  for (let i = 0; i < count; i++) {
+    const offset = smallWord(hex, 160 + 32 * i);
+    const start = 160 + offset;
+    const length = offset < 0 ? -1 : smallWord(hex, start);
+    if (length < 0 || start + 32 + length > size) throw undecodable();
+    transactions.push(`0x${hex.slice((start + 32) * 2, (start + 32 + length) * 2)}`);
   }
+  const request: PreconfRequest = {
+    transactions,
+    slot: BigInt(`0x${slotWord}`),
+    beneficiary: getAddress(`0x${addressWord.slice(24)}`),
+  };
   if (encodePreconfRequest(request).toLowerCase() !== payload.toLowerCase()) {
     throw new PreconfRequestError(PreconfRequestErrorCode.undecodable, "Payload encoding is not canonical");
   }
@@ -109,12 +147,8 @@ export function commitmentKindOf(commitmentType: number): CommitmentKind {
 
 /** `keccak256(abi.encode(uint64 commitmentType, keccak256(payload), address slasher))`. */
 export function preconfRequestHash(commitmentType: number, payload: Hex, slasher: Address): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [{ type: "uint64" }, { type: "bytes32" }, { type: "address" }],
-      [BigInt(commitmentType), keccak256(payload), slasher],
-    ),
-  );
+  if (!Number.isSafeInteger(commitmentType) || commitmentType < 0) throw new RangeError("commitment type is not a uint64");
+  return keccak256(`0x${word(commitmentType)}${keccak256(payload).slice(2)}${slasher.slice(2).toLowerCase().padStart(64, "0")}`);
 }
 
 /** One member of a bundle: a transaction and the chain it targets. */

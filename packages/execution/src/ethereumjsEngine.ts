@@ -1,0 +1,441 @@
+import { type Common, type CustomCrypto, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
+import { createEVM, type EVM, type EVMMockBlockchainInterface, type Log } from "@ethereumjs/evm";
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
+import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { getCalldataFloorGas } from "@ethereumjs/tx";
+import {
+  Address,
+  bigIntToUnpaddedBytes,
+  equalsBytes,
+  generateAddress,
+  KECCAK256_NULL,
+  type KZG,
+} from "@ethereumjs/util";
+import { createVM, type RunTxResult, runTx, type VM } from "@ethereumjs/vm";
+import { type Address as AddressHex, bytesToHex, type Hex, hexToBytes, isAddress, isHex, padHex } from "viem";
+import { asRunTxBlock, type EvmBlock, evmBlock } from "./blockEnv.ts";
+import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
+import { validateGenesis, writeGenesis } from "./genesis.ts";
+import { loadNativeSecp256k1, nativeEcrecover } from "./nativeCrypto.ts";
+import { type DecodedTransaction, decodeTransaction } from "./transaction.ts";
+import type {
+  AccountState,
+  BlockEnv,
+  CallRequest,
+  CallResult,
+  ExecuteOptions,
+  ExecutionEngine,
+  ExecutionLog,
+  RollupGenesis,
+  TxOutcome,
+} from "./types.ts";
+
+/** The Ethereum rules rollup transactions execute under (with the rollup's chain id). */
+export const ROLLUP_HARDFORK = Hardfork.Prague;
+
+export interface EthereumjsEngineOptions {
+  /** Recover signatures with the native libsecp256k1 addon (about 10x faster); false uses pure JS. */
+  readonly nativeCrypto: boolean;
+  /**
+   * What BLOCKHASH returns for rollup block `number` (asked only for the 256 blocks before
+   * `env.number`). Undefined: zero for every block. It is part of the input of post-state roots.
+   */
+  readonly blockHash: ((number: bigint) => Hex | Promise<Hex>) | undefined;
+}
+
+export const defaultEthereumjsEngineOptions: EthereumjsEngineOptions = {
+  nativeCrypto: true,
+  blockHash: undefined,
+};
+
+const ZERO_HASH = `0x${"00".repeat(32)}` as const;
+const DELEGATION_PREFIX = Uint8Array.of(0xef, 0x01, 0x00);
+
+/**
+ * No KZG setup: the point-evaluation precompile (0x0a) fails every proof, as for an invalid one
+ * (all gas given to it is consumed). Rollups have no blobs to open. Nothing else uses KZG here.
+ */
+const NO_KZG: KZG = {
+  verifyProof: () => false,
+  blobToKzgCommitment: () => unsupported(),
+  computeBlobProof: () => unsupported(),
+  verifyBlobProofBatch: () => false,
+  computeCells: () => unsupported(),
+  computeCellsAndProofs: () => unsupported(),
+  recoverCellsAndProofs: () => unsupported(),
+  verifyCellKzgProofBatch: () => false,
+};
+function unsupported(): never {
+  throw new Error("KZG is not available on rollups");
+}
+
+/**
+ * Creates the default {@link ExecutionEngine}: ethereumjs's VM, `runTx` per transaction (never its
+ * quadratic block builder), Prague rules with the genesis' chain id, and a `MerkleStateManager` over
+ * an in-memory Merkle-Patricia trie.
+ *
+ * State is kept in memory. To persist it later, give the `MerklePatriciaTrie` built here a `db`
+ * implementing `@ethereumjs/util`'s `DB` interface (e.g. over LevelDB or SQLite, with
+ * `valueEncoding: Bytes`) and, on restart, its last committed root (`root` option) instead of
+ * writing the genesis; commit to the database only at checkpoint depth 0 (the trie's checkpoints
+ * keep uncommitted nodes in memory), and store code under the state manager's code prefix as now.
+ */
+export async function createEthereumjsEngine(
+  genesis: RollupGenesis,
+  options: Partial<EthereumjsEngineOptions> = {},
+): Promise<ExecutionEngine> {
+  const config = Object.freeze({ ...defaultEthereumjsEngineOptions, ...options });
+  validateGenesis(genesis);
+  const customCrypto: CustomCrypto = { kzg: NO_KZG };
+  if (config.nativeCrypto) customCrypto.ecrecover = nativeEcrecover(loadNativeSecp256k1());
+  const common = createCustomCommon({ chainId: genesis.chainId.toString(), name: "baton-rollup" }, Mainnet, {
+    hardfork: ROLLUP_HARDFORK,
+    customCrypto,
+  });
+  const trie = new MerklePatriciaTrie({ useKeyHashing: true, common });
+  const state = new EngineStateManager({ common, trie, caches: new Caches() });
+  const evm = await createEVM({ common, stateManager: state, blockchain: blockHashSource(config.blockHash) });
+  const vm = await createVM({ common, stateManager: state, evm });
+  await writeGenesis(state, genesis);
+  await state.getStateRoot(); // writes the genesis into the trie
+  return new EthereumjsEngine(common, vm, evm, state, trie);
+}
+
+/** ethereumjs's state manager, with its checkpoint depth visible (to recover from a failed `runTx`). */
+class EngineStateManager extends MerkleStateManager {
+  get depth(): number {
+    return this._checkpointCount;
+  }
+}
+
+/** BLOCKHASH reads `blockchain.getBlock(n).hash()` under Prague (no EIP-7709 yet). */
+function blockHashSource(blockHash: EthereumjsEngineOptions["blockHash"]): EVMMockBlockchainInterface {
+  const source: EVMMockBlockchainInterface = {
+    async getBlock(number: number) {
+      const hash = blockHash === undefined ? ZERO_HASH : await blockHash(BigInt(number));
+      if (!isHex(hash, { strict: true }) || hash.length !== 66)
+        throw new Error(`blockHash(${number}) did not return 32 bytes of hex`);
+      const bytes = hexToBytes(hash);
+      return { hash: () => bytes };
+    },
+    async putBlock() {},
+    shallowCopy: () => source,
+  };
+  return source;
+}
+
+function toLogs(logs: readonly Log[] | undefined): ExecutionLog[] {
+  return (logs ?? []).map(([address, topics, data]) => ({
+    address: bytesToHex(address) as AddressHex,
+    topics: topics.map((topic) => bytesToHex(topic)),
+    data: bytesToHex(data),
+  }));
+}
+
+function argument(name: string, value: unknown, allowed: string): ExecutionError {
+  return new ExecutionError(ExecutionErrorCode.invalidArgument, `Invalid ${name}`, {
+    details: { value, allowed },
+  });
+}
+
+function toAddress(name: string, value: AddressHex): Address {
+  if (!isAddress(value, { strict: false })) throw argument(name, value, "an address");
+  return new Address(hexToBytes(value));
+}
+
+/** Gas used so far in one block. */
+interface BlockGas {
+  readonly number: bigint | undefined;
+  readonly used: bigint;
+}
+
+/** What a checkpoint restores. */
+interface Snapshot {
+  readonly root: Uint8Array;
+  readonly blockGas: BlockGas;
+}
+
+class EthereumjsEngine implements ExecutionEngine {
+  readonly chainId: bigint;
+  private blockGas: BlockGas = { number: undefined, used: 0n };
+  private readonly saved: Snapshot[] = [];
+  /** A state-manager checkpoint is open over transactions executed without a root (see `settle`). */
+  private deferring = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly common: Common,
+    private readonly vm: VM,
+    private readonly evm: EVM,
+    private readonly state: EngineStateManager,
+    private readonly trie: MerklePatriciaTrie,
+  ) {
+    this.chainId = common.chainId();
+  }
+
+  get checkpointDepth(): number {
+    return this.saved.length;
+  }
+
+  /** Runs `task` after every earlier call has settled: calls never interleave. */
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(() => {
+      if (this.closed) throw new ExecutionError(ExecutionErrorCode.closed, "The execution engine is closed");
+      return task();
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  stateRoot(): Promise<Hex> {
+    return this.serial(async () => {
+      await this.settle();
+      return bytesToHex(await this.state.getStateRoot());
+    });
+  }
+
+  account(address: AddressHex): Promise<AccountState> {
+    return this.serial(async () => {
+      const at = toAddress("address", address);
+      const account = await this.state.getAccount(at);
+      return { nonce: account?.nonce ?? 0n, balance: account?.balance ?? 0n };
+    });
+  }
+
+  code(address: AddressHex): Promise<Hex> {
+    return this.serial(async () => bytesToHex(await this.state.getCode(toAddress("address", address))));
+  }
+
+  storage(address: AddressHex, slot: Hex): Promise<Hex> {
+    return this.serial(async () => {
+      const at = toAddress("address", address);
+      if (!isHex(slot, { strict: true }) || slot.length !== 66)
+        throw argument("slot", slot, "32 bytes of hex");
+      return padHex(bytesToHex(await this.state.getStorage(at, hexToBytes(slot))));
+    });
+  }
+
+  execute(rawTx: Hex, env: BlockEnv, options: ExecuteOptions = {}): Promise<TxOutcome> {
+    return this.serial(async () => {
+      const block = evmBlock(env);
+      const decoded = decodeTransaction(rawTx, this.common);
+      const gasBefore = this.blockGas.number === env.number ? this.blockGas.used : 0n;
+      await this.validate(decoded, env, gasBefore);
+      const withRoot = options.stateRoot !== false;
+      if (withRoot) await this.settle();
+      else if (!this.deferring) {
+        await this.state.checkpoint();
+        this.deferring = true;
+      }
+      // Settled, the trie holds the whole state: its root is the state before this transaction.
+      const before = withRoot ? this.trie.root() : undefined;
+      const depth = this.state.depth;
+      let result: RunTxResult | undefined;
+      let root: Hex | null = null;
+      try {
+        result = await runTx(this.vm, {
+          tx: decoded.tx,
+          block: asRunTxBlock(block),
+          skipHardForkValidation: true,
+          blockGasUsed: gasBefore,
+        });
+        if (withRoot) root = bytesToHex(await this.state.getStateRoot());
+      } catch (cause) {
+        await this.recover(depth, result === undefined ? undefined : before);
+        throw new ExecutionError(ExecutionErrorCode.internal, "The engine failed on a valid transaction", {
+          details: { txHash: decoded.hash },
+          cause,
+        });
+      }
+      const cumulativeGasUsed = gasBefore + result.totalGasSpent;
+      this.blockGas = { number: env.number, used: cumulativeGasUsed };
+      return this.outcome(decoded, env, result, cumulativeGasUsed, root);
+    });
+  }
+
+  /**
+   * Puts the state back as it was before a transaction that threw. runTx reverts its own checkpoint
+   * when the EVM fails cleanly, but an exception thrown from inside the EVM (e.g. by the blockHash
+   * option) leaves its inner checkpoints open with the sender's debit in them: close them by reverting.
+   */
+  private async recover(depth: number, rootBefore: Uint8Array | undefined): Promise<void> {
+    while (this.state.depth > depth) await this.state.revert();
+    this.evm.transientStorage.clear();
+    this.evm.journal.cleanJournal();
+    if (rootBefore !== undefined) await this.state.setStateRoot(rootBefore);
+  }
+
+  /**
+   * Writes the transactions run without a root into the trie (closes the deferring checkpoint).
+   *
+   * Why roots are only taken at checkpoint depth 0 of the state manager: its account/storage caches
+   * flush only the current checkpoint's changes and forget their pre-images when they do, so a root
+   * taken inside a checkpoint misses older unflushed writes and a later revert leaves stale cache
+   * entries. The engine's own checkpoints are therefore snapshots of the (append-only) trie's root.
+   */
+  private async settle(): Promise<void> {
+    if (!this.deferring) return;
+    this.deferring = false;
+    await this.state.commit();
+  }
+
+  /** The checks that need state or the block, in the order of {@link ExecutionErrorCode}. */
+  private async validate(decoded: DecodedTransaction, env: BlockEnv, gasBefore: bigint): Promise<void> {
+    const { tx, sender, feeCap } = decoded;
+    const details = { txHash: decoded.hash };
+    const refuse = (code: ExecutionErrorCode, message: string, more: Record<string, unknown>) =>
+      new ExecutionError(code, message, { details: { ...details, ...more } });
+    const available = env.gasLimit - gasBefore;
+    if (tx.gasLimit > available)
+      throw refuse(
+        ExecutionErrorCode.blockGasLimitExceeded,
+        "Transaction gas limit is over the block's remaining gas",
+        {
+          gasLimit: tx.gasLimit,
+          available,
+        },
+      );
+    if (feeCap < env.baseFeePerGas)
+      throw refuse(ExecutionErrorCode.feeCapTooLow, "Fee cap is below the base fee", {
+        feeCap,
+        baseFeePerGas: env.baseFeePerGas,
+      });
+    const intrinsic = tx.getIntrinsicGas();
+    const floor = getCalldataFloorGas(tx, sender);
+    const minimum = intrinsic > floor ? intrinsic : floor;
+    if (tx.gasLimit < minimum)
+      throw refuse(ExecutionErrorCode.intrinsicGasTooLow, "Gas limit is below the intrinsic gas", {
+        gasLimit: tx.gasLimit,
+        minimum,
+      });
+    const account = await this.state.getAccount(sender);
+    const nonce = account?.nonce ?? 0n;
+    if (tx.nonce < nonce)
+      throw refuse(ExecutionErrorCode.nonceTooLow, "Nonce too low", { nonce: tx.nonce, expected: nonce });
+    if (tx.nonce > nonce)
+      throw refuse(ExecutionErrorCode.nonceTooHigh, "Nonce too high", { nonce: tx.nonce, expected: nonce });
+    if (account !== undefined && !equalsBytes(account.codeHash, KECCAK256_NULL)) {
+      const code = await this.state.getCode(sender);
+      if (!equalsBytes(code.subarray(0, 3), DELEGATION_PREFIX))
+        throw refuse(ExecutionErrorCode.senderNotEoa, "Sender has code (EIP-3607)", {
+          sender: sender.toString(),
+        });
+    }
+    const balance = account?.balance ?? 0n;
+    const cost = tx.value + tx.gasLimit * feeCap;
+    if (balance < cost)
+      throw refuse(ExecutionErrorCode.insufficientFunds, "Balance is below value + gas limit * fee cap", {
+        balance,
+        cost,
+      });
+  }
+
+  private outcome(
+    decoded: DecodedTransaction,
+    env: BlockEnv,
+    result: RunTxResult,
+    cumulativeGasUsed: bigint,
+    postStateRoot: Hex | null,
+  ): TxOutcome {
+    const { tx, sender } = decoded;
+    const effectiveGasPrice =
+      "maxFeePerGas" in tx ? env.baseFeePerGas + tx.getEffectivePriorityFee(env.baseFeePerGas) : tx.gasPrice;
+    const contractAddress =
+      tx.to === undefined
+        ? (bytesToHex(generateAddress(sender.bytes, bigIntToUnpaddedBytes(tx.nonce))) as AddressHex)
+        : null;
+    return {
+      txHash: decoded.hash,
+      from: sender.toString(),
+      type: tx.type,
+      nonce: tx.nonce,
+      status: result.execResult.exceptionError === undefined ? "success" : "reverted",
+      gasUsed: result.totalGasSpent,
+      cumulativeGasUsed,
+      effectiveGasPrice,
+      postStateRoot,
+      logs: toLogs(result.execResult.logs),
+      contractAddress,
+      output: bytesToHex(result.execResult.returnValue),
+    };
+  }
+
+  call(request: CallRequest, env: BlockEnv): Promise<CallResult> {
+    return this.serial(async () => {
+      const block = evmBlock(env);
+      const caller = toAddress("from", request.from ?? "0x0000000000000000000000000000000000000000");
+      const to = request.to === undefined || request.to === null ? undefined : toAddress("to", request.to);
+      if (request.data !== undefined && !isHex(request.data, { strict: true }))
+        throw argument("data", request.data, "hex");
+      const gasLimit = request.gas ?? env.gasLimit;
+      const { journal } = this.evm;
+      journal.cleanJournal();
+      await this.state.checkpoint();
+      try {
+        // Warm what a transaction warms (EIP-2929, EIP-3651) so gas matches a real transaction's.
+        for (const [precompile] of this.evm.precompiles) journal.addAlwaysWarmAddress(precompile);
+        journal.addAlwaysWarmAddress(caller.toString());
+        if (to !== undefined) journal.addAlwaysWarmAddress(to.toString());
+        journal.addAlwaysWarmAddress(block.header.coinbase.toString());
+        const result = await this.evm.runCall({
+          block: block satisfies EvmBlock,
+          caller,
+          origin: caller,
+          to,
+          value: request.value ?? 0n,
+          data: request.data === undefined ? new Uint8Array() : hexToBytes(request.data),
+          gasLimit,
+          gasPrice: request.gasPrice ?? 0n,
+        });
+        const { execResult } = result;
+        return {
+          status: execResult.exceptionError === undefined ? "success" : "reverted",
+          gasUsed: execResult.executionGasUsed,
+          returnData: bytesToHex(execResult.returnValue),
+          logs: toLogs(execResult.logs),
+        };
+      } finally {
+        await this.state.revert();
+        journal.cleanJournal();
+        this.state.originalStorageCache.clear();
+      }
+    });
+  }
+
+  checkpoint(): Promise<void> {
+    return this.serial(async () => {
+      await this.settle();
+      this.saved.push({ root: await this.state.getStateRoot(), blockGas: this.blockGas });
+    });
+  }
+
+  commit(): Promise<void> {
+    return this.serial(async () => {
+      if (this.saved.pop() === undefined) throw noCheckpoint("commit");
+    });
+  }
+
+  revert(): Promise<void> {
+    return this.serial(async () => {
+      const saved = this.saved.pop();
+      if (saved === undefined) throw noCheckpoint("revert");
+      await this.settle();
+      // Restores the root (its nodes are still in the database) and empties the caches.
+      await this.state.setStateRoot(saved.root);
+      this.blockGas = saved.blockGas;
+    });
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      this.closed = true;
+    });
+  }
+}
+
+function noCheckpoint(method: string): ExecutionError {
+  return new ExecutionError(ExecutionErrorCode.noCheckpoint, `${method}() without an open checkpoint`, {
+    hint: "Call checkpoint() first; checkpoints nest and each is closed by one commit() or revert().",
+  });
+}

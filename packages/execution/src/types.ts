@@ -1,0 +1,159 @@
+import type { Address, Hex } from "viem";
+
+/** One account of a rollup's genesis state. */
+export interface GenesisAccount {
+  readonly balance: bigint;
+  readonly nonce?: bigint;
+  /** Runtime bytecode. */
+  readonly code?: Hex;
+  /** Storage slots (32-byte keys) to values (up to 32 bytes, big-endian); zero values are skipped. */
+  readonly storage?: Readonly<Record<Hex, Hex>>;
+}
+
+/** What a rollup starts from: its chain id and initial accounts. */
+export interface RollupGenesis {
+  /** The rollup's EIP-155 chain id: the only one its transactions may be signed for. */
+  readonly chainId: bigint;
+  readonly alloc: Readonly<Record<Address, GenesisAccount>>;
+  /** The gas limit of the rollup's first block (the rollup node's business; the engine checks it is positive). */
+  readonly gasLimit: bigint;
+  /** The base fee of the rollup's first block (the rollup node's business; the engine checks it is not negative). */
+  readonly baseFeePerGas: bigint;
+}
+
+/**
+ * The block a transaction executes in, as the EVM sees it (NUMBER, TIMESTAMP, COINBASE, BASEFEE,
+ * GASLIMIT, PREVRANDAO). Part of the input of every post-state root: re-executing a transaction with
+ * another `BlockEnv` may give another root.
+ */
+export interface BlockEnv {
+  readonly number: bigint;
+  readonly timestamp: bigint;
+  /** Receives the priority fee of every transaction (EIP-1559); the base fee is burned. */
+  readonly coinbase: Address;
+  readonly baseFeePerGas: bigint;
+  /** The block's gas limit: the sum of the transactions' gas used may not exceed it. */
+  readonly gasLimit: bigint;
+  /** 32 bytes, returned by PREVRANDAO (formerly DIFFICULTY). */
+  readonly prevRandao: Hex;
+}
+
+/** An event emitted by a transaction or a call. */
+export interface ExecutionLog {
+  readonly address: Address;
+  readonly topics: readonly Hex[];
+  readonly data: Hex;
+}
+
+/**
+ * What applying one transaction did: the fields of its receipt, plus the state root after it.
+ * Addresses are lower-case hex.
+ */
+export interface TxOutcome {
+  /** keccak256 of the raw transaction. */
+  readonly txHash: Hex;
+  readonly from: Address;
+  /** 0 legacy, 1 EIP-2930, 2 EIP-1559. */
+  readonly type: 0 | 1 | 2;
+  readonly nonce: bigint;
+  /** "reverted" for any exceptional halt (REVERT, out of gas, invalid opcode...); the fees are paid anyway. */
+  readonly status: "success" | "reverted";
+  /** Gas paid for, after refunds and the EIP-7623 calldata floor (the receipt's `gasUsed`). */
+  readonly gasUsed: bigint;
+  /** Gas used by the transactions of the block `env.number` so far, this one included. */
+  readonly cumulativeGasUsed: bigint;
+  /** Wei paid per unit of gas: `min(maxFeePerGas, baseFee + maxPriorityFeePerGas)`, or `gasPrice`. */
+  readonly effectiveGasPrice: bigint;
+  /**
+   * The Ethereum state root (secure Merkle-Patricia trie of accounts) right after this transaction;
+   * null when the caller asked not to compute it. See `docs/execution.md` for exactly what it covers.
+   */
+  readonly postStateRoot: Hex | null;
+  readonly logs: readonly ExecutionLog[];
+  /** The created contract's address for a creation transaction (even a reverted one, as in geth), else null. */
+  readonly contractAddress: Address | null;
+  /** Return data of the top-level call: the revert reason when reverted. */
+  readonly output: Hex;
+}
+
+/** Options of {@link ExecutionEngine.execute}. */
+export interface ExecuteOptions {
+  /**
+   * Compute `postStateRoot` (default true). Without it the engine may keep the transaction's trie
+   * writes in memory and apply them together with later ones, at the next call that needs the
+   * root (`stateRoot()`, a transaction with a root, `checkpoint()`...): faster when only the
+   * block's final root matters, as in derivation (see the benchmark).
+   */
+  readonly stateRoot?: boolean;
+}
+
+/** A read-only call (`eth_call`): no signature, no nonce check, no fee, nothing kept. */
+export interface CallRequest {
+  /** Default: the zero address. */
+  readonly from?: Address;
+  /** Absent or null: run `data` as init code. */
+  readonly to?: Address | null;
+  readonly data?: Hex;
+  /** Moved from `from` to `to`; `from` must hold it. Default 0. */
+  readonly value?: bigint;
+  /** Default: the block's gas limit. */
+  readonly gas?: bigint;
+  /** Seen by GASPRICE; nothing is charged. Default 0. */
+  readonly gasPrice?: bigint;
+}
+
+export interface CallResult {
+  readonly status: "success" | "reverted";
+  /** Gas used by execution, intrinsic gas not included. */
+  readonly gasUsed: bigint;
+  /** Return data, or the revert data. */
+  readonly returnData: Hex;
+  readonly logs: readonly ExecutionLog[];
+}
+
+export interface AccountState {
+  readonly nonce: bigint;
+  readonly balance: bigint;
+}
+
+/**
+ * Executes a rollup's transactions, in order, on one in-memory state. Implementations apply calls in
+ * the order they are made even when the caller does not await each one (a call never interleaves
+ * with another); all methods throw {@link ExecutionError}.
+ */
+export interface ExecutionEngine {
+  readonly chainId: bigint;
+  /** The current state root. */
+  stateRoot(): Promise<Hex>;
+  /** Nonce and balance of an account (zero for an account that does not exist). */
+  account(address: Address): Promise<AccountState>;
+  /** Runtime code of an account (`0x` if none). */
+  code(address: Address): Promise<Hex>;
+  /** A storage slot's value as 32 bytes (`eth_getStorageAt`). */
+  storage(address: Address, slot: Hex): Promise<Hex>;
+  /**
+   * Applies one signed EIP-2718 transaction (legacy with EIP-155, EIP-2930 or EIP-1559) to the
+   * current state in block `env`. An invalid transaction throws an {@link ExecutionError} whose code
+   * says why, and leaves the state untouched; a valid one is applied even if it reverts.
+   *
+   * Block gas: the engine counts the gas used in block `env.number`; a transaction whose gas limit is
+   * over `env.gasLimit` minus that count is refused. The count starts at 0 whenever `env.number`
+   * differs from the previous transaction's.
+   */
+  execute(rawTx: Hex, env: BlockEnv, options?: ExecuteOptions): Promise<TxOutcome>;
+  /** Runs a call on the current state in block `env` and discards its effects. */
+  call(request: CallRequest, env: BlockEnv): Promise<CallResult>;
+  /**
+   * Opens a (nested) checkpoint: everything executed after it can be undone together by `revert()`
+   * or kept by `commit()`. Used for atomic groups of transactions (bundles).
+   */
+  checkpoint(): Promise<void>;
+  /** Keeps what was executed since the innermost open checkpoint, and closes it. */
+  commit(): Promise<void>;
+  /** Undoes what was executed since the innermost open checkpoint (state and block gas), and closes it. */
+  revert(): Promise<void>;
+  /** Number of open checkpoints. */
+  readonly checkpointDepth: number;
+  /** Releases resources; every later call throws `EXECUTION_CLOSED`. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decodeAbiParameters, encodeAbiParameters, getAddress, type Hex, keccak256, toHex, zeroAddress } from "viem";
+import {
+  bundleHash,
+  decodePreconfRequest,
+  encodePreconfRequest,
+  type PreconfRequest,
+  PreconfRequestError,
+  preconfRequestHash,
+  preconfRequestParameters,
+} from "./request.ts";
+
+function randomRequest(i: number): PreconfRequest {
+  const count = i % 5;
+  return {
+    transactions: Array.from({ length: count }, (_, k) => {
+      const length = (i * 7 + k * 13) % 200;
+      return `0x${keccak256(toHex(`${i}-${k}`)).slice(2).repeat(7).slice(0, length * 2)}` as Hex;
+    }),
+    slot: BigInt(keccak256(toHex(i))) % 2n ** 64n,
+    beneficiary: i % 3 === 0 ? zeroAddress : getAddress(keccak256(toHex(i + 1)).slice(0, 42)),
+  };
+}
+
+describe("preconfirmation request codec", () => {
+  it("encodes exactly as viem's ABI encoder and decodes back", () => {
+    for (let i = 0; i < 300; i++) {
+      const request = randomRequest(i);
+      const encoded = encodePreconfRequest(request);
+      const reference = encodeAbiParameters(preconfRequestParameters, [
+        { transactions: [...request.transactions], slot: request.slot, beneficiary: request.beneficiary },
+      ]);
+      assert.equal(encoded, reference);
+      assert.deepEqual(decodePreconfRequest(encoded), request);
+      const [viemDecoded] = decodeAbiParameters(preconfRequestParameters, encoded);
+      assert.deepEqual(viemDecoded.transactions, request.transactions);
+    }
+  });
+
+  it("refuses truncated, garbled and non-canonical payloads", () => {
+    const encoded = encodePreconfRequest(randomRequest(7));
+    for (const bad of [
+      "0x",
+      "0x1",
+      "0xzz",
+      encoded.slice(0, encoded.length - 2),
+      `${encoded}00`,
+      `0x${"00".repeat(31)}40${encoded.slice(66)}`,
+      `0x${encoded.slice(2, 130)}ff${encoded.slice(132)}`,
+    ]) {
+      assert.throws(() => decodePreconfRequest(bad as Hex), PreconfRequestError, bad.slice(0, 40));
+    }
+  });
+
+  it("hashes a request as keccak256(abi.encode(uint64, keccak256(payload), address))", () => {
+    const payload = encodePreconfRequest(randomRequest(3));
+    const slasher = getAddress("0x00000000000000000000000000000000000a11ce");
+    assert.equal(
+      preconfRequestHash(2, payload, slasher),
+      keccak256(
+        encodeAbiParameters([{ type: "uint64" }, { type: "bytes32" }, { type: "address" }], [2n, keccak256(payload), slasher]),
+      ),
+    );
+  });
+
+  it("bundle hash depends on order and members", () => {
+    const a = { chainId: 1n, txHash: keccak256("0x01") };
+    const b = { chainId: 2n, txHash: keccak256("0x02") };
+    assert.notEqual(bundleHash([a, b]), bundleHash([b, a]));
+    assert.notEqual(bundleHash([a]), bundleHash([a, b]));
+  });
+});
