@@ -126,9 +126,18 @@ try {
     firstNonce: 0,
     echo: false,
   };
-  const open = await runLoad({ ...base, mode: "open", rate, concurrency: 0, senders, firstSender: 0 });
+  const perSender = Math.ceil((rate * (seconds + 3)) / senders) + 2;
+  const open = await runLoad({ ...base, mode: "open", rate, concurrency: 0, senders, firstSender: 0, perSender });
   if (process.env.BENCH_DEBUG) console.log(open);
-  const closed = await runLoad({ ...base, mode: "closed", rate: 0, concurrency: 64, senders, firstSender: senders });
+  const closed = await runLoad({
+    ...base,
+    mode: "closed",
+    rate: 0,
+    concurrency: 64,
+    senders,
+    firstSender: senders,
+    perSender: Math.ceil((5000 * (seconds + 3)) / senders) + 2,
+  });
 
   // Baseline 1: an echo server on the same HTTP stack.
   const echo = createServer((req, res) => {
@@ -142,7 +151,7 @@ try {
   });
   await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
   const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-  const echoRun = await runLoad({ ...base, url: echoUrl, path: "/", echo: true, mode: "closed", rate: 0, concurrency: 64, senders: 64, firstSender: 0 });
+  const echoRun = await runLoad({ ...base, url: echoUrl, path: "/", echo: true, mode: "closed", rate: 0, concurrency: 64, senders: 64, firstSender: 0, perSender: 0 });
   echo.close();
 
   // Baseline 2: a bare loop of sign + persist (same store, same signer, same group commit).

@@ -2,8 +2,9 @@
  * secp256k1 through the native addon (about ten times pure JS here): the committer's signatures
  * and transaction sender recovery sit on every request's path.
  */
+import { fastKeccak256Bytes } from "@baton/protocol";
 import secp256k1 from "secp256k1";
-import { type Address, bytesToHex, getAddress, type Hex, hexToBytes, keccak256 } from "viem";
+import { type Address, bytesToHex, getAddress, type Hex, hexToBytes } from "viem";
 
 /** Holds the committer key; signs 32-byte digests as `r || s || v` with v = 27/28 and low s. */
 export class DigestSigner {
@@ -36,7 +37,7 @@ export class DigestSigner {
 
 /** Lowercase (not checksummed: that would cost a second keccak on every request). */
 function publicKeyToAddress(uncompressed: Uint8Array): Address {
-  return `0x${keccak256(uncompressed.subarray(1)).slice(26)}`;
+  return `0x${fastKeccak256Bytes(uncompressed.subarray(1)).slice(26)}`;
 }
 
 /** The address that signed `digest` with (r, s, yParity), or null if none does. */

@@ -68,6 +68,34 @@ export async function createL1Access(
     }
   };
   void poll();
+  // Promised transactions are forwarded in JSON-RPC batches (one HTTP request per few milliseconds,
+  // not one per commitment).
+  let outbox: { raw: Hex; resolve: (hash: Hex) => void; reject: (error: Error) => void }[] = [];
+  let flushing: NodeJS.Timeout | null = null;
+  const flush = async () => {
+    flushing = null;
+    const batch = outbox;
+    outbox = [];
+    if (batch.length === 0) return;
+    try {
+      const response = await fetch(rpcUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(
+          batch.map((item, id) => ({ jsonrpc: "2.0", id, method: "eth_sendRawTransaction", params: [item.raw] })),
+        ),
+      });
+      const answers = (await response.json()) as { id: number; result?: Hex; error?: { message: string } }[];
+      const byId = new Map(answers.map((answer) => [answer.id, answer]));
+      batch.forEach((item, id) => {
+        const answer = byId.get(id);
+        if (answer?.result !== undefined) item.resolve(answer.result);
+        else item.reject(new Error(answer?.error?.message ?? "no answer"));
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error as Error);
+    }
+  };
   return {
     chainId,
     client,
@@ -79,7 +107,11 @@ export async function createL1Access(
       ]);
       return { nonce: BigInt(nonce), balance };
     },
-    sendRawTransaction: (raw) => client.sendRawTransaction({ serializedTransaction: raw }),
+    sendRawTransaction: (raw) =>
+      new Promise<Hex>((resolve, reject) => {
+        outbox.push({ raw, resolve, reject });
+        if (flushing === null) flushing = setTimeout(() => void flush(), 5);
+      }),
     async forcedInclusions(rollup, from) {
       const logs = await client.getContractEvents({
         address: inbox,

@@ -16,7 +16,6 @@ import {
   bundleHash,
   type Commitment,
   CommitmentKind,
-  commitmentDigest,
   commitmentKindOf,
   commitmentToJson,
   decodePreconfRequest,
@@ -25,6 +24,7 @@ import {
   type Logger,
   PreconfRequestError,
   preconfRequestHash,
+  typedDataDigest,
   ZERO_HASH,
 } from "@baton/protocol";
 import { type Address, getAddress, type Hex, zeroAddress } from "viem";
@@ -407,12 +407,12 @@ export class Sequencer {
     const stored: StoredTransaction[] = [];
     const sign = (
       commitment: Commitment,
+      hash: Hex,
       sequence: bigint,
       result?: StateResultJson,
       members?: SignedCommitmentJson[],
     ) => {
-      const hash = hashCommitment(commitment);
-      const signature = this.deps.signer.sign(commitmentDigest(domain, commitment));
+      const signature = this.deps.signer.sign(typedDataDigest(domain, hash));
       const json: SignedCommitmentJson = {
         commitment: {
           commitment_type: commitment.kind,
@@ -433,6 +433,7 @@ export class Sequencer {
     };
     const memberCommitments: SignedCommitmentJson[] = [];
     let primary: Commitment | null = null;
+    let primaryCommitmentHash: Hex | null = null;
     let result: StateResultJson | undefined;
     for (const tx of checked.txs) {
       const isL1 = tx.chainId === l1.chainId;
@@ -487,8 +488,11 @@ export class Sequencer {
         kind,
         commitmentHash,
       });
-      if (checked.kind === CommitmentKind.bundle) memberCommitments.push(sign(commitment, 0n));
-      else primary = commitment;
+      if (checked.kind === CommitmentKind.bundle) memberCommitments.push(sign(commitment, commitmentHash, 0n));
+      else {
+        primary = commitment;
+        primaryCommitmentHash = commitmentHash;
+      }
     }
     if (primary === null) {
       primary = {
@@ -509,6 +513,7 @@ export class Sequencer {
     const sequence = this.nextSequence();
     const reply = sign(
       primary,
+      primaryCommitmentHash ?? hashCommitment(primary),
       sequence,
       result,
       checked.kind === CommitmentKind.bundle ? memberCommitments : undefined,

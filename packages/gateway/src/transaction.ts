@@ -4,6 +4,7 @@
  */
 
 import { GatewayApiError } from "@baton/clients";
+import { fastKeccak256 } from "@baton/protocol";
 import {
   type Address,
   fromRlp,
@@ -123,7 +124,7 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
     throw new GatewayApiError("TX_BAD_SIGNATURE", "Signature values are out of range (r, s, y-parity)");
   }
   const unsigned = `0x02${toRlp((items as Hex[]).slice(0, 9)).slice(2)}` as Hex;
-  const from = recoverAddress(hexToBytes(keccak256(unsigned)), r, s, yParity);
+  const from = recoverAddress(hexToBytes(fastKeccak256(unsigned)), r, s, yParity);
   if (from === null) throw new GatewayApiError("TX_BAD_SIGNATURE", "Signature recovers no sender");
   const data = hexToBytes(dataRaw as Hex);
   const to = toRaw === "0x" ? null : (toRaw.toLowerCase() as Address);
@@ -132,7 +133,7 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
   for (const entry of accessList) touches.add(entry.address);
   return {
     raw,
-    hash: keccak256(raw),
+    hash: fastKeccak256(raw),
     type: "eip1559",
     chainId,
     from,

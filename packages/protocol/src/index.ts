@@ -16,3 +16,4 @@ export * from "./ssz/proofs.ts";
 export * from "./time.ts";
 export * from "./preconf/batchData.ts";
 export * from "./preconf/request.ts";
+export * from "./keccak.ts";

@@ -16,6 +16,7 @@ import {
   toHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { fastKeccak256 } from "../keccak.ts";
 import { CommitmentError, CommitmentErrorCode } from "./errors.ts";
 import { recoverDigestSigner, SECP256K1_N } from "./signature.ts";
 
@@ -181,7 +182,7 @@ function staticStructHash(typeHash: Hex, fields: readonly { name: string; type: 
       out += n.toString(16).padStart(64, "0");
     }
   }
-  return keccak256(`0x${out}`);
+  return fastKeccak256(out);
 }
 
 /** EIP-712 `hashStruct(commitment)`: `CommitmentHashing.hash(Commitment)`, and a child's `parent`. */
@@ -216,14 +217,19 @@ export function domainSeparator(domain: BatonDomain): Hex {
   return separator;
 }
 
+/** The EIP-712 digest of a struct hash: `keccak256(0x1901 || domainSeparator || structHash)`. */
+export function typedDataDigest(domain: BatonDomain, structHash: Hex): Hex {
+  return fastKeccak256(`1901${domainSeparator(domain).slice(2)}${structHash.slice(2)}`);
+}
+
 /** The digest a committer signs: `keccak256(0x1901 || domainSeparator || hashCommitment(c))`. */
 export function commitmentDigest(domain: BatonDomain, commitment: Commitment): Hex {
-  return keccak256(`0x1901${domainSeparator(domain).slice(2)}${hashCommitment(commitment).slice(2)}`);
+  return typedDataDigest(domain, hashCommitment(commitment));
 }
 
 /** The digest a committer signs: `keccak256(0x1901 || domainSeparator || hashBatch(b))`. */
 export function batchDigest(domain: BatonDomain, batch: Batch): Hex {
-  return keccak256(`0x1901${domainSeparator(domain).slice(2)}${hashBatch(batch).slice(2)}`);
+  return typedDataDigest(domain, hashBatch(batch));
 }
 
 /** viem's generic EIP-712 path, kept as the reference the fast path is tested against. */

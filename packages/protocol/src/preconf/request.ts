@@ -17,6 +17,7 @@ import {
 } from "viem";
 import { type Commitment, CommitmentKind, commitmentTypes } from "../commitments/types.ts";
 import { BatonError } from "../errors.ts";
+import { fastKeccak256 } from "../keccak.ts";
 
 /** What a user asks for, inside `CommitmentRequest.payload`. */
 export type PreconfRequest = {
@@ -127,7 +128,8 @@ export function decodePreconfRequest(payload: Hex): PreconfRequest {
   const request: PreconfRequest = {
     transactions,
     slot: BigInt(`0x${slotWord}`),
-    beneficiary: getAddress(`0x${addressWord.slice(24)}`),
+    // Lowercase: a checksum would cost a keccak on every request.
+    beneficiary: `0x${addressWord.slice(24).toLowerCase()}`,
   };
   if (encodePreconfRequest(request).toLowerCase() !== payload.toLowerCase()) {
     throw new PreconfRequestError(PreconfRequestErrorCode.undecodable, "Payload encoding is not canonical");
@@ -148,7 +150,7 @@ export function commitmentKindOf(commitmentType: number): CommitmentKind {
 /** `keccak256(abi.encode(uint64 commitmentType, keccak256(payload), address slasher))`. */
 export function preconfRequestHash(commitmentType: number, payload: Hex, slasher: Address): Hex {
   if (!Number.isSafeInteger(commitmentType) || commitmentType < 0) throw new RangeError("commitment type is not a uint64");
-  return keccak256(`0x${word(commitmentType)}${keccak256(payload).slice(2)}${slasher.slice(2).toLowerCase().padStart(64, "0")}`);
+  return fastKeccak256(`${word(commitmentType)}${fastKeccak256(payload).slice(2)}${slasher.slice(2).toLowerCase().padStart(64, "0")}`);
 }
 
 /** One member of a bundle: a transaction and the chain it targets. */
