@@ -15,7 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startAnvil } from "@baton/devnet";
-import { DigestSigner, defaultGatewayOptions, Gateway, GatewayStore, type LookaheadSource } from "@baton/gateway";
+import {
+  DigestSigner,
+  defaultGatewayOptions,
+  Gateway,
+  GatewayStore,
+  type LookaheadSource,
+} from "@baton/gateway";
 import {
   batonDomain,
   type Commitment,
@@ -54,7 +60,10 @@ const anvil = await startAnvil(
   { host: "127.0.0.1", port: 0, chainId: 3_151_908, genesisTime, gasLimit: 60_000_000n, hardfork: "prague" },
   { logger: silentLogger },
 );
-const cleanups: (() => unknown)[] = [() => anvil.stop(), () => rmSync(dataDir, { recursive: true, force: true })];
+const cleanups: (() => unknown)[] = [
+  () => anvil.stop(),
+  () => rmSync(dataDir, { recursive: true, force: true }),
+];
 
 function runLoad(job: Record<string, unknown>): Promise<{
   rps: number;
@@ -127,7 +136,15 @@ try {
     echo: false,
   };
   const perSender = Math.ceil((rate * (seconds + 3)) / senders) + 2;
-  const open = await runLoad({ ...base, mode: "open", rate, concurrency: 0, senders, firstSender: 0, perSender });
+  const open = await runLoad({
+    ...base,
+    mode: "open",
+    rate,
+    concurrency: 0,
+    senders,
+    firstSender: 0,
+    perSender,
+  });
   if (process.env.BENCH_DEBUG) console.log(open);
   const closed = await runLoad({
     ...base,
@@ -151,7 +168,18 @@ try {
   });
   await new Promise<void>((resolve) => echo.listen(0, "127.0.0.1", resolve));
   const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
-  const echoRun = await runLoad({ ...base, url: echoUrl, path: "/", echo: true, mode: "closed", rate: 0, concurrency: 64, senders: 64, firstSender: 0, perSender: 0 });
+  const echoRun = await runLoad({
+    ...base,
+    url: echoUrl,
+    path: "/",
+    echo: true,
+    mode: "closed",
+    rate: 0,
+    concurrency: 64,
+    senders: 64,
+    firstSender: 0,
+    perSender: 0,
+  });
   echo.close();
 
   // Baseline 2: a bare loop of sign + persist (same store, same signer, same group commit).
@@ -183,7 +211,14 @@ try {
       commitment: commitmentToJson(commitment),
       hash: hashCommitment(commitment),
     });
-    pending.push(store.saveCommitment({ requestHash: commitment.requestHash, json, sequence: BigInt(i + 1), transactions: [] }));
+    pending.push(
+      store.saveCommitment({
+        requestHash: commitment.requestHash,
+        json,
+        sequence: BigInt(i + 1),
+        transactions: [],
+      }),
+    );
     if (pending.length === 64) {
       await Promise.all(pending);
       pending = [];
@@ -201,7 +236,9 @@ try {
     barePersistSignRps: Number(barePersistSignRps.toFixed(0)),
     echoRps: Number(echoRun.rps.toFixed(0)),
   };
-  console.log(`gateway benchmark: L1 inclusion promises, durability=${durability}, ${senders} senders, loopback, separate load process`);
+  console.log(
+    `gateway benchmark: L1 inclusion promises, durability=${durability}, ${senders} senders, loopback, separate load process`,
+  );
   console.log("run                         rps       p50 ms   p99 ms   ok/sent        errors");
   const row = (name: string, r: typeof open) =>
     console.log(

@@ -74,7 +74,11 @@ async function run(job: Job) {
     job.echo ? [] : Array.from({ length: job.perSender }, (_, k) => body(job, key, job.firstNonce + k)),
   );
   const next = keys.map((_, i) => bodies[i]?.[0] ?? "");
-  const echoBody = JSON.stringify({ commitment_type: 0, payload: `0x${"ab".repeat(400)}`, slasher: job.slasher });
+  const echoBody = JSON.stringify({
+    commitment_type: 0,
+    payload: `0x${"ab".repeat(400)}`,
+    slasher: job.slasher,
+  });
   const latencies: number[] = [];
   const codes = new Map<string, number>();
   let ok = 0;
@@ -91,7 +95,11 @@ async function run(job: Job) {
     sent++;
     const req = request(
       url,
-      { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -106,10 +114,13 @@ async function run(job: Job) {
             if (!job.echo) {
               nonces[sender] = (nonces[sender] as number) + 1;
               const k = (nonces[sender] as number) - job.firstNonce;
-              next[sender] = bodies[sender]?.[k] ?? body(job, keys[sender] as Uint8Array, nonces[sender] as number);
+              next[sender] =
+                bodies[sender]?.[k] ?? body(job, keys[sender] as Uint8Array, nonces[sender] as number);
             }
           } else {
-            const code = (JSON.parse(Buffer.concat(chunks).toString()) as { code?: string }).code ?? String(res.statusCode);
+            const code =
+              (JSON.parse(Buffer.concat(chunks).toString()) as { code?: string }).code ??
+              String(res.statusCode);
             codes.set(code, (codes.get(code) ?? 0) + 1);
           }
           free.push(sender);
@@ -151,7 +162,8 @@ async function run(job: Job) {
   await new Promise((resolve) => setTimeout(resolve, 200));
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
   return {
     sent,
     ok,

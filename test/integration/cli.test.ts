@@ -67,6 +67,52 @@ test("baton devnet --slots N --summary FILE runs N slots and writes the summary"
   assert.equal(result.blocks, 3);
   assert.equal(result.missedSlots, 1);
   assert.equal(result.validators, 16);
+  // The protocol is on by default: its addresses and rollups are in the summary.
+  for (const name of ["registry", "lookahead", "inbox", "slasher"]) {
+    assert.match(result.protocol[name], /^0x[0-9a-fA-F]{40}$/, name);
+  }
+  assert.deepEqual(result.protocol.rollups, [167001, 167002]);
+  assert.equal(result.protocol.sequencers, 8);
+  assert.match(run.output().stdout, /Contracts: +registry 0x/);
+});
+
+test("baton devnet --no-contracts runs the bare chain; the protocol flags set sequencers, rollups and committer", async () => {
+  const bare = join(dir, "bare.json");
+  const run = baton(
+    ["devnet", "--no-contracts", "--slots", "2", "--slot-time", "1", "--validators", "8", "--l1-port", "0"],
+    { BATON_BEACON_PORT: "0", BATON_SUMMARY: bare },
+  );
+  assert.equal(await run.exited, 0, run.output().stderr);
+  assert.equal(JSON.parse(readFileSync(bare, "utf8")).protocol, null);
+
+  const custom = join(dir, "custom.json");
+  const committer = "0x000000000000000000000000000000000000c0de";
+  const set = baton([
+    "devnet",
+    "--slots",
+    "2",
+    "--slot-time",
+    "1",
+    "--validators",
+    "8",
+    "--sequencers",
+    "1,2,3",
+    "--rollups",
+    "7",
+    "--committer",
+    committer,
+    "--l1-port",
+    "0",
+    "--beacon-port",
+    "0",
+    "--summary",
+    custom,
+  ]);
+  assert.equal(await set.exited, 0, set.output().stderr);
+  const result = JSON.parse(readFileSync(custom, "utf8"));
+  assert.equal(result.protocol.sequencers, 3);
+  assert.deepEqual(result.protocol.rollups, [7]);
+  assert.equal(result.protocol.committer.toLowerCase(), committer);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -99,6 +145,14 @@ test("a bad flag value stops the CLI at start-up, naming the value and what is a
     [["devnet", "--slot-time", "0"], /--slot-time: "0" \(allowed: an integer from 1 to 60\)/],
     [["devnet", "--log-level", "loud"], /--log-level: "loud" \(allowed: one of debug, info, warn, error\)/],
     [["devnet", "--no-such-flag"], /Unknown option '--no-such-flag'/],
+    [["devnet", "--contracts", "--no-contracts"], /Conflicting flags: --contracts and --no-contracts/],
+    [["devnet", "--rollups", "0"], /--rollups: "0" \(allowed: comma-separated integers from 1/],
+    [
+      ["devnet", "--validators", "4", "--sequencers", "4"],
+      /sequencers: 4 \(allowed: an integer from 0 to 3\)/,
+    ],
+    [["devnet", "--committer", "0x12"], /committer: "0x12" \(allowed: a 20-byte hex address\)/],
+    [["devnet", "--committer-key", "0x1234"], /committerKey: "<hidden>"/],
     [["launch"], /Unknown command: "launch"/],
   ];
   for (const [args, pattern] of cases) {
@@ -109,4 +163,7 @@ test("a bad flag value stops the CLI at start-up, naming the value and what is a
   const fromEnv = baton(["devnet"], { BATON_SLOTS: "-3" });
   assert.equal(await fromEnv.exited, 2);
   assert.match(fromEnv.output().stderr, /BATON_SLOTS: "-3"/);
+  const badBoolean = baton(["devnet"], { BATON_CONTRACTS: "maybe" });
+  assert.equal(await badBoolean.exited, 2);
+  assert.match(badBoolean.output().stderr, /BATON_CONTRACTS: "maybe" \(allowed: true or false\)/);
 });

@@ -22,6 +22,7 @@ import {
   ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
+  getAddress,
   type Hex,
   hexToBytes,
   http,
@@ -103,9 +104,23 @@ test("the devnet runs its slots: one block per non-missed slot, none for a misse
 test("each L1 block sits at its slot's timestamp and carries its parent beacon root in EIP-4788", async () => {
   const client = createPublicClient({ transport: http(devnet.l1Url) });
   const head = await client.getBlockNumber();
-  assert.equal(Number(head), SLOTS - MISSED.length);
-  let expectedNumber = 1n;
-  let txs = 0;
+  // The beacon chain starts on the L1 head at genesis: the last block of the protocol's bootstrap,
+  // whose blocks all come before genesis.
+  const genesisBlock = BigInt(
+    devnet.chain.genesisBlock.signedBlock.message.body.executionPayload.blockNumber,
+  );
+  assert.ok(genesisBlock > 0n, "bootstrap blocks before genesis");
+  for (let n = 0n; n <= genesisBlock; n++) {
+    const block = await client.getBlock({ blockNumber: n });
+    assert.ok(Number(block.timestamp) < devnet.time.genesisTime, `block ${n} is before genesis`);
+  }
+  assert.equal(
+    toHex(devnet.chain.genesisBlock.signedBlock.message.body.executionPayload.blockHash),
+    (await client.getBlock({ blockNumber: genesisBlock })).hash,
+  );
+  assert.equal(Number(head - genesisBlock), SLOTS - MISSED.length);
+  let expectedNumber = genesisBlock + 1n;
+  const included: Hex[] = [];
   for (let slot = 1; slot <= SLOTS; slot++) {
     const beaconBlock = devnet.chain.blockAtSlot(slot);
     if (MISSED.includes(slot)) {
@@ -123,7 +138,7 @@ test("each L1 block sits at its slot's timestamp and carries its parent beacon r
       `beacon payload of slot ${slot} is L1 block ${block.number}`,
     );
     assert.equal(payload.transactions.length, block.transactions.length);
-    txs += block.transactions.length;
+    included.push(...(block.transactions as Hex[]));
     // EIP-4788: the root for this block's timestamp is its parent beacon block's root.
     const root = await client.call({
       to: BEACON_ROOTS_ADDRESS,
@@ -133,7 +148,16 @@ test("each L1 block sits at its slot's timestamp and carries its parent beacon r
     assert.equal(root.data, toHex(beaconBlock.header.parentRoot), `EIP-4788 root at slot ${slot}`);
     expectedNumber++;
   }
-  assert.equal(txs, sent.length, "the start-up transactions were included in slots' blocks");
+  for (const hash of sent)
+    assert.ok(included.includes(hash), "the start-up transactions are in slots' blocks");
+  // The others are the lookahead poster's: epochs 0 and 1 in slot 1, epoch 2 early in epoch 1.
+  const others = included.filter((hash) => !sent.includes(hash));
+  assert.equal(others.length, 2 + 1);
+  for (const hash of others) {
+    const tx = await client.getTransaction({ hash });
+    assert.equal(getAddress(tx.from), devnet.accounts.poster.address);
+    assert.equal(tx.to && getAddress(tx.to), devnet.protocol?.lookahead);
+  }
   // No root at a missed slot's timestamp.
   await assert.rejects(
     client.call({
@@ -258,25 +282,34 @@ test("a devnet transaction proves its inclusion on-chain (TransactionInclusion, 
       (error) => revertedWith(error, "BlockHashUnavailable"),
     );
     // The proof of one transaction is no proof of another.
-    await assert.rejects(verify((inclusion.txIndex + 1) % sent.length), (error) =>
+    await assert.rejects(verify((inclusion.txIndex + 1) % block.transactions.length), (error) =>
       revertedWith(error, "MPTHashMismatch"),
     );
   }
   // The path to the last transaction, without its leaf, shows that the block has none after it.
   const last = await devnet.l1.transactionInclusionProof(sent.at(-1)!);
+  const lastBlock = await client.getBlock({ blockNumber: BigInt(last.blockNumber) });
+  assert.equal(
+    last.txIndex,
+    lastBlock.transactions.length - 1,
+    "the last start-up transaction ends its block",
+  );
   await assert.rejects(
     client.readContract({
       address: inclusionVerifier,
       abi: transactionInclusionVerifierAbi,
       functionName: "verify",
-      args: [last.header, BigInt(sent.length), last.proof.slice(0, -1)],
+      args: [last.header, BigInt(last.txIndex + 1), last.proof.slice(0, -1)],
     }),
     (error) => revertedWith(error, "TransactionNotIncluded"),
   );
-  const indices = await Promise.all(
-    sent.map(async (h) => (await devnet.l1.transactionInclusionProof(h)).txIndex),
+  const proofs = await Promise.all(sent.map((h) => devnet.l1.transactionInclusionProof(h)));
+  // They share slot 1's block, after the lookahead poster's two lists.
+  assert.deepEqual(
+    proofs.map((p) => [p.blockNumber, p.txIndex]),
+    sent.map((_, i) => [last.blockNumber, 2 + i]),
+    "the start-up transactions share a block",
   );
-  assert.deepEqual(indices, [0, 1, 2], "the start-up transactions share a block");
 });
 
 function revertedWith(error: unknown, name: string): boolean {

@@ -8,7 +8,8 @@ export class UsageError extends Error {
 export interface FlagSpec {
   readonly name: string;
   readonly env: string;
-  readonly kind: "integer" | "string" | "integer-list" | "choice";
+  /** A boolean flag is given as `--name` or `--no-name`, its variable as true/false (or 1/0). */
+  readonly kind: "integer" | "string" | "integer-list" | "choice" | "boolean";
   readonly min?: number;
   readonly max?: number;
   readonly choices?: readonly string[];
@@ -16,7 +17,7 @@ export interface FlagSpec {
   readonly default?: string;
 }
 
-export type FlagValues = Record<string, number | string | number[] | undefined>;
+export type FlagValues = Record<string, number | string | number[] | boolean | undefined>;
 
 function allowed(spec: FlagSpec): string {
   switch (spec.kind) {
@@ -26,6 +27,8 @@ function allowed(spec: FlagSpec): string {
       return `comma-separated integers from ${spec.min ?? 0} to ${spec.max ?? Number.MAX_SAFE_INTEGER}`;
     case "choice":
       return `one of ${(spec.choices ?? []).join(", ")}`;
+    case "boolean":
+      return "true or false";
     default:
       return "a non-empty string";
   }
@@ -43,8 +46,17 @@ function parseInteger(spec: FlagSpec, text: string, source: string): number {
   return value;
 }
 
-function parseValue(spec: FlagSpec, text: string, source: string): number | string | number[] {
+function parseValue(spec: FlagSpec, text: string, source: string): number | string | number[] | boolean {
   switch (spec.kind) {
+    case "boolean": {
+      const value = { true: true, "1": true, false: false, "0": false }[text.trim().toLowerCase()];
+      if (value === undefined) {
+        throw new UsageError(
+          `Invalid value for ${source}: ${JSON.stringify(text)} (allowed: ${allowed(spec)})`,
+        );
+      }
+      return value;
+    }
     case "integer":
       return parseInteger(spec, text, source);
     case "integer-list":
@@ -76,7 +88,16 @@ export function parseFlags(
       allowPositionals: false,
       options: {
         help: { type: "boolean", short: "h" },
-        ...Object.fromEntries(specs.map((s) => [s.name, { type: "string" as const }])),
+        ...Object.fromEntries(
+          specs.flatMap((s): [string, { type: "string" | "boolean" }][] =>
+            s.kind === "boolean"
+              ? [
+                  [s.name, { type: "boolean" as const }],
+                  [`no-${s.name}`, { type: "boolean" as const }],
+                ]
+              : [[s.name, { type: "string" as const }]],
+          ),
+        ),
       },
     });
   } catch (error) {
@@ -86,8 +107,18 @@ export function parseFlags(
   for (const spec of specs) {
     const fromFlag = parsed.values[spec.name];
     const fromEnv = env[spec.env];
-    if (typeof fromFlag === "string") values[spec.name] = parseValue(spec, fromFlag, `--${spec.name}`);
-    else if (fromEnv !== undefined) values[spec.name] = parseValue(spec, fromEnv, spec.env);
+    if (spec.kind === "boolean") {
+      const negated = parsed.values[`no-${spec.name}`];
+      if (fromFlag === true && negated === true) {
+        throw new UsageError(`Conflicting flags: --${spec.name} and --no-${spec.name}`);
+      }
+      if (fromFlag === true || negated === true) values[spec.name] = fromFlag === true;
+      else if (fromEnv !== undefined) values[spec.name] = parseValue(spec, fromEnv, spec.env);
+    } else if (typeof fromFlag === "string") {
+      values[spec.name] = parseValue(spec, fromFlag, `--${spec.name}`);
+    } else if (fromEnv !== undefined) {
+      values[spec.name] = parseValue(spec, fromEnv, spec.env);
+    }
   }
   return { values, help: parsed.values.help === true };
 }
@@ -96,7 +127,8 @@ export function usage(command: string, summary: string, specs: readonly FlagSpec
   const lines = [`Usage: baton ${command} [options]`, "", summary, "", "Options:"];
   for (const s of specs) {
     const def = s.default === undefined ? "" : ` (default: ${s.default})`;
-    lines.push(`  --${s.name.padEnd(16)} ${s.description}${def}. Env: ${s.env}. Allowed: ${allowed(s)}.`);
+    const name = s.kind === "boolean" ? `${s.name}, --no-${s.name}` : s.name;
+    lines.push(`  --${name.padEnd(16)} ${s.description}${def}. Env: ${s.env}. Allowed: ${allowed(s)}.`);
   }
   lines.push(`  --${"help".padEnd(16)} Show this help.`);
   return lines.join("\n");

@@ -2,16 +2,21 @@ import { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ProtocolAddresses } from "@baton/contracts";
 import { type ChainTime, type Logger, slotStartTime } from "@baton/protocol";
 import type { ChainForkConfig } from "@lodestar/config";
-import { toHex } from "viem";
+import { type Address, toHex } from "viem";
 import { type BeaconApiServer, createBeaconApiServer } from "./beacon/api/server.ts";
 import { BeaconChain } from "./beacon/chain.ts";
 import { DEVNET_FORK_VERSIONS, devnetChainConfig } from "./beacon/config.ts";
 import { interopKeys } from "./beacon/keys.ts";
 import { type Anvil, defaultAnvilOptions, startAnvil } from "./l1/anvil.ts";
 import { ExecutionNode } from "./l1/executionNode.ts";
-import { type DevnetOptions, validateDevnetOptions } from "./options.ts";
+import { type DevnetOptions, devnetCommitter, devnetSequencers, validateDevnetOptions } from "./options.ts";
+import { PreconfServices, type PreconfSummary } from "./preconf/preconfServices.ts";
+import { DEPLOYER_KEY, type DevnetAccounts, devnetAccounts } from "./protocol/accounts.ts";
+import { bootstrapProtocol, bootstrapSpanSeconds, type ProtocolBootstrap } from "./protocol/bootstrap.ts";
+import { createLookaheadPoster, type LookaheadPoster } from "./protocol/lookaheadPoster.ts";
 
 /** Components that fault injection can stop and restart by name. */
 export type DevnetComponent = "l1" | "beacon-api";
@@ -35,6 +40,28 @@ export interface DevnetSummary {
   genesisTime: number;
   secondsPerSlot: number;
   validators: number;
+  /** The protocol the devnet bootstrapped (null with `contracts: false`). */
+  protocol: DevnetProtocolSummary | null;
+  /** Every commitment the gateway published, judged from L1 (null without the gateway). */
+  commitments: PreconfSummary["commitments"] | null;
+  /** The load generator's requests (null without the gateway). */
+  load: PreconfSummary["load"] | null;
+}
+
+/** The `protocol` part of the summary: addresses, rollups (chain ids) and what was posted. */
+export interface DevnetProtocolSummary extends ProtocolAddresses {
+  rollups: number[];
+  committer: Address;
+  sequencers: number;
+  bootstrapBlocks: number;
+  bootstrapMs: number;
+  postedEpochs: number;
+}
+
+/** What a devnet with contracts was started with, beside its components. */
+interface DevnetProtocol {
+  readonly bootstrap: ProtocolBootstrap;
+  readonly poster: LookaheadPoster;
 }
 
 export interface DevnetEvents {
@@ -61,6 +88,11 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   private wake: (() => void) | undefined;
   /** The Beacon API's port, kept so a restart listens where clients expect it. */
   private readonly beaconPort: number;
+  /** Timestamp of the L1 genesis block (before the beacon genesis when the protocol is bootstrapped). */
+  private readonly l1GenesisTime: number;
+  private readonly protocolSetup: DevnetProtocol | undefined;
+  /** The L1 accounts the devnet uses (dev keys: never log them). */
+  readonly accounts: DevnetAccounts;
 
   private constructor(
     readonly options: Readonly<DevnetOptions>,
@@ -71,6 +103,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     chain: BeaconChain,
     config: ChainForkConfig,
     private readonly dataDir: { path: string; temporary: boolean },
+    setup: { l1GenesisTime: number; protocol: DevnetProtocol | undefined },
   ) {
     super();
     this.chain = chain;
@@ -78,6 +111,9 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.time = { genesisTime: chain.genesisTime, secondsPerSlot: options.secondsPerSlot };
     this.missSlots = new Set(options.missSlots);
     this.beaconPort = beaconApi?.port ?? options.beaconPort;
+    this.l1GenesisTime = setup.l1GenesisTime;
+    this.protocolSetup = setup.protocol;
+    this.accounts = devnetAccounts(devnetCommitter(options), options.committerKey);
   }
 
   static async start(input: Partial<DevnetOptions>, deps: { logger: Logger }): Promise<Devnet> {
@@ -86,7 +122,12 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     const dataDir = options.dataDir
       ? { path: options.dataDir, temporary: false }
       : { path: mkdtempSync(join(tmpdir(), "baton-devnet-")), temporary: true };
-    const genesisTime = Math.ceil(Date.now() / 1000) + 1;
+    const sequencers = options.contracts ? devnetSequencers(options) : [];
+    // With contracts, the L1 starts earlier: the bootstrap's blocks come before the beacon genesis.
+    const span = options.contracts ? bootstrapSpanSeconds(sequencers.length) : 0;
+    const genesisTime =
+      Math.ceil(Date.now() / 1000) + 1 + (options.contracts ? startupAllowance(sequencers.length) : 0);
+    const l1GenesisTime = genesisTime - span;
     // Every start is a new world: an L1 state left in the data dir belongs to an earlier genesis.
     rmSync(join(dataDir.path, "l1-state.json"), { force: true });
     const anvil = await startAnvil(
@@ -95,7 +136,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         host: options.host,
         port: options.l1Port,
         chainId: options.chainId,
-        genesisTime,
+        genesisTime: l1GenesisTime,
         stateFile: join(dataDir.path, "l1-state.json"),
       },
       { logger: logger.child({ module: "anvil" }) },
@@ -105,10 +146,27 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       const l1 = new ExecutionNode(anvil.url);
       await l1.installBeaconRootsContract();
       await l1.installHistoryStorageContract();
+      const keys = interopKeys(options.validators);
+      const bootstrap = options.contracts
+        ? await bootstrapProtocol(
+            {
+              chainId: options.chainId,
+              genesisTime,
+              secondsPerSlot: options.secondsPerSlot,
+              l1GenesisTime,
+              sequencers,
+              committer: devnetCommitter(options),
+              rollups: options.rollups,
+              deployerKey: DEPLOYER_KEY,
+            },
+            { l1, keys, logger: logger.child({ module: "bootstrap" }) },
+          )
+        : undefined;
+      // The beacon chain starts on the L1 head at genesis: the bootstrap's last block, if any.
       const executionGenesis = await l1.latestPayload();
       const chain = new BeaconChain({
         genesisTime,
-        keys: interopKeys(options.validators),
+        keys,
         executionGenesis,
         forkVersion: Buffer.from(DEVNET_FORK_VERSIONS.FULU_FORK_VERSION.slice(2), "hex"),
         stateHistorySlots: options.stateHistorySlots,
@@ -121,13 +179,55 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         { host: options.host, port: options.beaconPort },
         { chain, config, logger: logger.child({ module: "beacon-api" }) },
       );
-      const devnet = new Devnet(options, logger, anvil, beaconApi, l1, chain, config, dataDir);
+      let protocol: DevnetProtocol | undefined;
+      if (bootstrap) {
+        const poster = createLookaheadPoster(bootstrap, {
+          l1Url: anvil.url,
+          beaconApiUrl: beaconApi.url,
+          chainId: options.chainId,
+          logger: logger.child({ module: "lookahead-poster" }),
+        });
+        // Epochs 0 and 1: in the pool before anything else, so first in slot 1's block.
+        await poster.start();
+        protocol = { bootstrap, poster };
+      }
+      const devnet = new Devnet(options, logger, anvil, beaconApi, l1, chain, config, dataDir, {
+        l1GenesisTime,
+        protocol,
+      });
+      if (protocol) devnet.on("slot", (event) => protocol.poster.onSlot(event.slot));
+      if (bootstrap && options.gateway) {
+        try {
+          devnet.preconf = await PreconfServices.start(
+            {
+              l1Url: anvil.url,
+              l1ChainId: BigInt(options.chainId),
+              protocol: bootstrap.addresses,
+              rollups: bootstrap.rollups,
+              time: devnet.time,
+              committerKey: options.committerKey,
+              dataDir: dataDir.path,
+              host: options.host,
+              gatewayPort: options.gatewayPort,
+              loadRps: options.load,
+              lastSlot: options.slots,
+            },
+            logger.child({ module: "preconf" }),
+          );
+        } catch (error) {
+          await protocol?.poster.close();
+          throw error;
+        }
+        const preconf = devnet.preconf;
+        devnet.on("slot", (event) => preconf.onSlot(event.slot + 1));
+      }
       logger.info("devnet started", {
         l1: anvil.url,
         beaconApi: beaconApi.url,
         genesisTime,
         validators: options.validators,
         secondsPerSlot: options.secondsPerSlot,
+        contracts: options.contracts,
       });
       devnet.loopDone = devnet.loop();
       return devnet;
@@ -148,6 +248,31 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return this.beaconApi.url;
   }
 
+  /** The protocol contracts, deployed before genesis (undefined with `contracts: false`). */
+  get protocol(): ProtocolAddresses | undefined {
+    return this.protocolSetup?.bootstrap.addresses;
+  }
+
+  /** What the bootstrap put on L1: parameters, sequencers, rollups, committer. */
+  get bootstrap(): ProtocolBootstrap | undefined {
+    return this.protocolSetup?.bootstrap;
+  }
+
+  /** Chain ids of the rollups registered in the inbox (none without contracts). */
+  get rollups(): readonly bigint[] {
+    return this.protocolSetup?.bootstrap.rollups ?? [];
+  }
+
+  /** The committer the devnet's sequencers named (undefined without contracts). */
+  get committer(): Address | undefined {
+    return this.protocolSetup?.bootstrap.committer;
+  }
+
+  /** The L1 chain id. */
+  get l1ChainId(): number {
+    return this.options.chainId;
+  }
+
   /** Pids of the child processes the devnet runs now. */
   get childPids(): number[] {
     return this.anvil ? [this.anvil.process.pid] : [];
@@ -158,14 +283,40 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return this.loopDone ?? Promise.resolve();
   }
 
+  /** The gateway, load generator and commitment tracker (undefined without contracts or gateway). */
+  preconf: PreconfServices | undefined;
+
+  /** The gateway's URL (undefined without it). */
+  get gatewayUrl(): string | undefined {
+    return this.preconf?.gateway.url;
+  }
+
   summary(): DevnetSummary {
+    const preconf = this.preconf?.summary();
     return {
+      commitments: preconf?.commitments ?? null,
+      load: preconf?.load ?? null,
       ...this.counters,
       headSlot: this.chain.headSlot,
       l1BlockNumber: this.chain.head.signedBlock.message.body.executionPayload.blockNumber,
       genesisTime: this.time.genesisTime,
       secondsPerSlot: this.time.secondsPerSlot,
       validators: this.options.validators,
+      protocol: this.protocolSummary(),
+    };
+  }
+
+  private protocolSummary(): DevnetProtocolSummary | null {
+    if (!this.protocolSetup) return null;
+    const { bootstrap, poster } = this.protocolSetup;
+    return {
+      ...bootstrap.addresses,
+      rollups: bootstrap.rollups.map(Number),
+      committer: bootstrap.committer,
+      sequencers: bootstrap.sequencers.length,
+      bootstrapBlocks: bootstrap.blocks,
+      bootstrapMs: bootstrap.durationMs,
+      postedEpochs: poster.postedEpochs,
     };
   }
 
@@ -175,10 +326,10 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     this.missSlots.add(slot);
   }
 
-  /** Resolves once `slot` has been processed (produced or missed). */
+  /** Resolves once `slot` has been processed (produced or missed); by default times out 3 slots after its start. */
   async waitForSlot(
     slot: number,
-    timeoutMs = (slot - this.nextSlot + 3) * this.time.secondsPerSlot * 1000,
+    timeoutMs = (slotStartTime(this.time, slot + 3) - Date.now() / 1000) * 1000,
   ): Promise<void> {
     if (slot < this.nextSlot) return;
     await new Promise<void>((resolve, reject) => {
@@ -251,7 +402,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
             host: this.options.host,
             port,
             chainId: this.options.chainId,
-            genesisTime: this.time.genesisTime,
+            genesisTime: this.l1GenesisTime,
             stateFile: join(this.dataDir.path, "l1-state.json"),
           },
           { logger: this.logger.child({ module: "anvil" }) },
@@ -274,6 +425,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       this.wake?.();
     }
     await this.loopDone;
+    await this.preconf?.stop(this.nextSlot);
+    await this.protocolSetup?.poster.close();
     await this.queue.catch(() => {});
     await this.beaconApi?.close();
     this.beaconApi = undefined;
@@ -338,4 +491,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       return { slot, missed: "l1-down" };
     }
   }
+}
+
+/**
+ * Wall-clock seconds reserved before genesis for the protocol bootstrap of `sequencers` keys (measured:
+ * 0.5 s for 32, 4 s for 1,024) and the beacon genesis state (about 2 s), so that the devnet is up
+ * before genesis. Were they slower, the first slots would run late, back to back, then on time.
+ */
+function startupAllowance(sequencers: number): number {
+  return 3 + Math.ceil(sequencers / 250);
 }

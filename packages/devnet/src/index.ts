@@ -8,3 +8,6 @@ export * from "./l1/anvil.ts";
 export * from "./l1/executionNode.ts";
 export * from "./options.ts";
 export * from "./processes.ts";
+export * from "./protocol/accounts.ts";
+export * from "./protocol/bootstrap.ts";
+export * from "./protocol/lookaheadPoster.ts";

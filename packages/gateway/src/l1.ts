@@ -82,7 +82,12 @@ export async function createL1Access(
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(
-          batch.map((item, id) => ({ jsonrpc: "2.0", id, method: "eth_sendRawTransaction", params: [item.raw] })),
+          batch.map((item, id) => ({
+            jsonrpc: "2.0",
+            id,
+            method: "eth_sendRawTransaction",
+            params: [item.raw],
+          })),
         ),
       });
       const answers = (await response.json()) as { id: number; result?: Hex; error?: { message: string } }[];

@@ -488,7 +488,8 @@ export class Sequencer {
         kind,
         commitmentHash,
       });
-      if (checked.kind === CommitmentKind.bundle) memberCommitments.push(sign(commitment, commitmentHash, 0n));
+      if (checked.kind === CommitmentKind.bundle)
+        memberCommitments.push(sign(commitment, commitmentHash, 0n));
       else {
         primary = commitment;
         primaryCommitmentHash = commitmentHash;

@@ -51,6 +51,7 @@ export class Settlement {
   readonly #wallet;
   readonly #inFlight = new Set<Promise<void>>();
   #lastForcedFetch = 0;
+  #stopped = false;
 
   constructor(private readonly deps: SettlementDeps) {
     const account = privateKeyToAccount(deps.options.submitterKey ?? deps.options.committerKey);
@@ -94,6 +95,12 @@ export class Settlement {
       );
     this.deps.metrics.batches.inc({ chain: cut.batch.chainId.toString() });
     this.#queue.push(signed);
+    this.deps.logger.debug("batch cut", {
+      chainId: cut.batch.chainId.toString(),
+      number: cut.batch.number.toString(),
+      targetSlot: cut.batch.targetSlot.toString(),
+      txs: cut.batch.txCount,
+    });
     return signed;
   }
 
@@ -188,8 +195,9 @@ export class Settlement {
     );
     const epoch = blockSlot / BigInt(SLOTS_PER_EPOCH);
     const current = windows.list(epoch);
-    const next = windows.list(epoch + 1n);
-    if (current === undefined || next === undefined) {
+    // The next epoch's list is only read past the current list's last entry (and may not be posted yet).
+    const next = windows.list(epoch + 1n) ?? [];
+    if (current === undefined) {
       logger.warn("lookahead lists unknown; batches wait", { epoch: Number(epoch) });
       this.#queue = live;
       return;
@@ -221,6 +229,7 @@ export class Settlement {
       });
       this.#nonce = nonce + 1;
       metrics.proposals.inc({ outcome: "sent" });
+      logger.debug("propose sent", { txHash: hash, batches: live.length, blockSlot: Number(blockSlot) });
       for (const b of live) {
         this.deps.store.markBatchSent(b.batch.chainId, b.batch.number, hash).catch(() => {});
       }
@@ -236,25 +245,27 @@ export class Settlement {
     }
   }
 
+  /** Polls the proposal's receipt until it is mined, or its batches' windows are over, or the loop stops. */
   async #watch(hash: Hex, batches: SignedBatch[]): Promise<void> {
-    try {
-      const receipt = await this.deps.l1.client.waitForTransactionReceipt({
-        hash,
-        pollingInterval: 100,
-        timeout: 60_000,
-      });
-      if (receipt.status === "success") {
-        this.deps.metrics.proposals.inc({ outcome: "mined" });
-        return;
+    const lastTarget = batches.reduce((max, b) => (b.batch.targetSlot > max ? b.batch.targetSlot : max), 0n);
+    const deadlineMs = this.deps.windows.slotStartMs(lastTarget + 2n);
+    while (!this.#stopped && this.deps.now() < deadlineMs) {
+      const receipt = await this.deps.l1.client.getTransactionReceipt({ hash }).catch(() => null);
+      if (receipt !== null) {
+        if (receipt.status === "success") {
+          this.deps.metrics.proposals.inc({ outcome: "mined" });
+          return;
+        }
+        this.deps.metrics.proposals.inc({ outcome: "reverted" });
+        this.deps.logger.error("propose reverted; batches requeued", {
+          txHash: hash,
+          batches: batches.length,
+        });
+        break;
       }
-      this.deps.metrics.proposals.inc({ outcome: "reverted" });
-      this.deps.logger.error("propose reverted; batches requeued", { txHash: hash, batches: batches.length });
-    } catch (error) {
-      this.deps.logger.warn("propose receipt unavailable; batches requeued", {
-        txHash: hash,
-        error: String(error).slice(0, 200),
-      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    if (this.#stopped) return;
     this.#nonce = null;
     this.#queue = [...batches, ...this.#queue];
   }
@@ -264,6 +275,7 @@ export class Settlement {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     await this.#send().catch(() => {});
+    this.#stopped = true;
     await Promise.race([
       Promise.allSettled([...this.#inFlight]),
       new Promise((r) => setTimeout(r, timeoutMs)),

@@ -94,19 +94,39 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
   } catch {
     throw undecodable("not RLP");
   }
-  if (!Array.isArray(items) || items.length !== 12) throw undecodable("an EIP-1559 transaction has 12 fields");
-  const [chainIdRaw, nonceRaw, tipRaw, feeRaw, gasRaw, toRaw, valueRaw, dataRaw, accessRaw, parityRaw, rRaw, sRaw] = items as unknown[];
+  if (!Array.isArray(items) || items.length !== 12)
+    throw undecodable("an EIP-1559 transaction has 12 fields");
+  const [
+    chainIdRaw,
+    nonceRaw,
+    tipRaw,
+    feeRaw,
+    gasRaw,
+    toRaw,
+    valueRaw,
+    dataRaw,
+    accessRaw,
+    parityRaw,
+    rRaw,
+    sRaw,
+  ] = items as unknown[];
   const chainId = rlpInt(chainIdRaw, 8, "chainId");
   const nonce = rlpInt(nonceRaw, 8, "nonce");
   const maxPriorityFeePerGas = rlpInt(tipRaw, 32, "maxPriorityFeePerGas");
   const maxFeePerGas = rlpInt(feeRaw, 32, "maxFeePerGas");
   const gas = rlpInt(gasRaw, 8, "gas");
   const value = rlpInt(valueRaw, 32, "value");
-  if (typeof toRaw !== "string" || (toRaw !== "0x" && toRaw.length !== 42)) throw undecodable("to is not an address");
+  if (typeof toRaw !== "string" || (toRaw !== "0x" && toRaw.length !== 42))
+    throw undecodable("to is not an address");
   if (typeof dataRaw !== "string") throw undecodable("data is not bytes");
   if (!Array.isArray(accessRaw)) throw undecodable("access list is not a list");
   const accessList = accessRaw.map((entry: unknown) => {
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string" || entry[0].length !== 42) {
+    if (
+      !Array.isArray(entry) ||
+      entry.length !== 2 ||
+      typeof entry[0] !== "string" ||
+      entry[0].length !== 42
+    ) {
       throw undecodable("access list entry is not [address, keys]");
     }
     const keys = entry[1] as unknown;

@@ -105,17 +105,18 @@ export class WindowTracker {
   windowAt(slot: bigint): Window | null {
     const epoch = slot / BigInt(SLOTS_PER_EPOCH);
     const current = this.#lists.get(epoch);
-    const next = this.#lists.get(epoch + 1n);
-    if (current === undefined || next === undefined) {
-      throw new GatewayApiError(
-        "LOOKAHEAD_UNAVAILABLE",
-        "The lookahead of this or the next epoch is not posted yet",
-        {
-          epoch: Number(epoch),
-        },
-      );
+    const unavailable = (missing: bigint) =>
+      new GatewayApiError("LOOKAHEAD_UNAVAILABLE", "The lookahead list this slot needs is not posted yet", {
+        epoch: Number(missing),
+      });
+    if (current === undefined) throw unavailable(epoch);
+    // As `LookaheadStore.windowAt`: the next epoch's list is needed only past the last entry.
+    let entry = current.find((e) => e.slot >= slot);
+    if (entry === undefined) {
+      const next = this.#lists.get(epoch + 1n);
+      if (next === undefined) throw unavailable(epoch + 1n);
+      entry = next.find((e) => e.slot >= slot);
     }
-    const entry = current.find((e) => e.slot >= slot) ?? next.find((e) => e.slot >= slot);
     if (entry === undefined) return null;
     // The previous sequencer's slot: the last entry before `slot` in this epoch, or in the one before.
     const previous =

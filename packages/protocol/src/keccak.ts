@@ -13,5 +13,7 @@ export function fastKeccak256(hex: string): Hex {
 
 /** keccak256 of raw bytes. */
 export function fastKeccak256Bytes(bytes: Uint8Array): Hex {
-  return `0x${createKeccakHash("keccak256").update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).digest("hex")}`;
+  return `0x${createKeccakHash("keccak256")
+    .update(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    .digest("hex")}`;
 }

@@ -79,6 +79,69 @@ export const devnetFlags: readonly FlagSpec[] = [
     description: "Directory for the L1 state (a temporary one if unset)",
   },
   {
+    name: "contracts",
+    env: "BATON_CONTRACTS",
+    kind: "boolean",
+    description:
+      "Deploy the protocol before genesis (sequencers opted in, rollups registered) and post every epoch's lookahead",
+    default: String(d.contracts),
+  },
+  {
+    name: "sequencers",
+    env: "BATON_SEQUENCERS",
+    kind: "integer-list",
+    min: 0,
+    max: 4095,
+    description: "Validator indices registered as sequencers before genesis (default: every other validator)",
+  },
+  {
+    name: "committer",
+    env: "BATON_COMMITTER",
+    kind: "string",
+    description: "Committer address the sequencers name (default: the committer key's address)",
+  },
+  {
+    name: "committer-key",
+    env: "BATON_COMMITTER_KEY",
+    kind: "string",
+    description: "Committer private key, for the devnet gateway (default: anvil dev key 1)",
+  },
+  {
+    name: "rollups",
+    env: "BATON_ROLLUPS",
+    kind: "integer-list",
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    description: "Chain ids of the rollups registered in the inbox",
+    default: d.rollups.join(","),
+  },
+  {
+    name: "gateway",
+    env: "BATON_GATEWAY",
+    kind: "boolean",
+    description:
+      "Run the gateway with the committer key, and judge every commitment it publishes (needs --contracts)",
+    default: String(d.gateway),
+  },
+  {
+    name: "gateway-port",
+    env: "BATON_GATEWAY_PORT",
+    kind: "integer",
+    min: 0,
+    max: 65_535,
+    description: "Gateway API port (0: any free port)",
+    default: String(d.gatewayPort),
+  },
+  {
+    name: "load",
+    env: "BATON_LOAD",
+    kind: "integer",
+    min: 0,
+    max: 10_000,
+    description: "Load generator rate, in preconfirmation requests per second (0: off)",
+    default: String(d.load),
+  },
+  {
     name: "log-level",
     env: "BATON_LOG_LEVEL",
     kind: "choice",
@@ -96,7 +159,8 @@ export const devnetFlags: readonly FlagSpec[] = [
   },
 ];
 
-const SUMMARY = "Start a local Ethereum (anvil L1 + simulated Fulu beacon chain with the Beacon API).";
+const SUMMARY =
+  "Start a local Ethereum (anvil L1 + simulated Fulu beacon chain with the Beacon API) running the Baton protocol.";
 
 export async function devnetCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const { values, help } = parseFlags(devnetFlags, argv, env);
@@ -117,6 +181,14 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     beaconPort: values["beacon-port"] as number | undefined,
     missSlots: values["miss-slots"] as number[] | undefined,
     dataDir: values["data-dir"] as string | undefined,
+    contracts: values.contracts as boolean | undefined,
+    sequencers: values.sequencers as number[] | undefined,
+    committer: values.committer as DevnetOptions["committer"],
+    committerKey: values["committer-key"] as DevnetOptions["committerKey"] | undefined,
+    rollups: (values.rollups as number[] | undefined)?.map(BigInt),
+    gateway: values.gateway as boolean | undefined,
+    gatewayPort: values["gateway-port"] as number | undefined,
+    load: values.load as number | undefined,
   };
   for (const key of Object.keys(options) as (keyof DevnetOptions)[]) {
     if (options[key] === undefined) delete options[key];
@@ -125,6 +197,13 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
   const devnet = await Devnet.start(options, { logger });
   console.log(`L1 JSON-RPC: ${devnet.l1Url}`);
   console.log(`Beacon API:  ${devnet.beaconApiUrl}`);
+  if (devnet.protocol) {
+    const { registry, lookahead, inbox, slasher } = devnet.protocol;
+    console.log(`Contracts:   registry ${registry} lookahead ${lookahead} inbox ${inbox} slasher ${slasher}`);
+    console.log(`Rollups:     ${devnet.rollups.join(", ")}`);
+    console.log(`Committer:   ${devnet.committer}`);
+  }
+  if (devnet.gatewayUrl) console.log(`Gateway:     ${devnet.gatewayUrl}`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -146,7 +225,8 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     process.off("SIGTERM", onSignal);
   }
   const summary = devnet.summary();
-  logger.info("devnet stopped", { ...summary });
+  const { protocol, commitments, load, ...counts } = summary;
+  logger.info("devnet stopped", { ...counts, postedEpochs: protocol?.postedEpochs, ...(commitments ?? {}) });
   if (summaryFile) writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }

@@ -143,6 +143,22 @@ export class ExecutionNode {
    * would: the parent is the node's latest block, whatever reorgs or restarts came before.
    */
   async mineBlock(timestamp: number): Promise<ExecutionPayload> {
+    return this.payloadOf(await this.mineRpcBlock(timestamp));
+  }
+
+  /** {@link mineBlock} without building the payload: the block's number, hash and transaction count. */
+  async mine(timestamp: number): Promise<{ number: number; hash: Hex; transactions: number }> {
+    const block = await this.mineRpcBlock(timestamp);
+    return { number: Number(block.number), hash: block.hash, transactions: block.transactions.length };
+  }
+
+  /** Transactions waiting in the node's pool (`txpool_status`): pending (executable) and queued. */
+  async poolStatus(): Promise<{ pending: number; queued: number }> {
+    const status = await this.request<{ pending: Hex; queued: Hex }>("txpool_status");
+    return { pending: Number(status.pending), queued: Number(status.queued) };
+  }
+
+  private async mineRpcBlock(timestamp: number): Promise<RpcBlock> {
     const parent = await this.request<RpcBlock>("eth_getBlockByNumber", ["latest", false]);
     await this.setHistoricalBlockHash(Number(parent.number), parent.hash);
     await this.request("evm_mine", [timestamp]);
@@ -152,7 +168,7 @@ export class ExecutionNode {
         details: { expected: timestamp, actual: Number(block.timestamp) },
       });
     }
-    return this.payloadOf(block);
+    return block;
   }
 
   async latestPayload(): Promise<ExecutionPayload> {

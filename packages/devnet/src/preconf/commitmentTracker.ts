@@ -15,7 +15,14 @@ import {
   parseCommitment,
   slotOfTimestamp,
 } from "@baton/protocol";
-import { type Address, decodeFunctionData, type Hex, keccak256, type PublicClient } from "viem";
+import {
+  type Address,
+  decodeFunctionData,
+  type Hex,
+  keccak256,
+  type PublicClient,
+  parseEventLogs,
+} from "viem";
 
 interface Tracked {
   readonly chainId: bigint;
@@ -41,6 +48,10 @@ export class CommitmentTracker {
   /** Rollup transactions settled: `${chainId}:${position}` → tx hash and the slot it settled in. */
   readonly #settledRollupTxs = new Map<string, { txHash: Hex; slot: number }>();
   #nextBlock = 0n;
+  /** Slot of the last scanned block. */
+  #scannedSlot = -1;
+  /** Every L1 transaction in the scanned blocks, with its block's slot. */
+  readonly #minedL1 = new Map<Hex, number>();
   #stream: GatewayStream | null = null;
   #sequence = 0n;
 
@@ -74,50 +85,46 @@ export class CommitmentTracker {
     this.#open.push(track(message.data));
   }
 
-  /** Reads new inbox settlements and judges every commitment whose target slot has passed. */
+  /**
+   * Scans the L1 blocks not seen yet (every transaction, and the inbox's `propose` calls), then judges
+   * every commitment whose target slot is covered by the scanned blocks and before `currentSlot`.
+   */
   async check(currentSlot: number): Promise<void> {
-    const head = await this.client.getBlockNumber();
-    if (head >= this.#nextBlock) {
-      const logs = await this.client.getContractEvents({
-        address: this.inbox,
-        abi: inboxAbi,
-        eventName: "BatchProposed",
-        fromBlock: this.#nextBlock,
-        toBlock: head,
-      });
-      const inputs = new Map<Hex, Hex>();
-      for (const log of logs) {
-        const args = log.args as {
-          batch: { chainId: bigint; firstPosition: bigint; number: bigint };
-          sequenced: boolean;
-        };
-        if (!args.sequenced) continue;
-        let input = inputs.get(log.transactionHash);
-        if (input === undefined) {
-          input = (await this.client.getTransaction({ hash: log.transactionHash })).input;
-          inputs.set(log.transactionHash, input);
-        }
-        const block = await this.client.getBlock({ blockNumber: log.blockNumber });
-        const slot = slotOfTimestamp(this.time, Number(block.timestamp)) ?? 0;
-        const call = decodeFunctionData({ abi: inboxAbi, data: input });
-        const batches = call.args[0] as readonly { batch: { chainId: bigint; number: bigint }; data: Hex }[];
-        const carried = batches.find(
-          (b) => b.batch.chainId === args.batch.chainId && b.batch.number === args.batch.number,
-        );
-        if (carried === undefined) continue;
-        decodeBatchData(carried.data).forEach((entry, index) => {
-          this.#settledRollupTxs.set(`${args.batch.chainId}:${args.batch.firstPosition + BigInt(index)}`, {
-            txHash: keccak256(entry.tx),
-            slot,
+    // No cache: viem caches the block number for its polling interval by default.
+    const head = await this.client.getBlockNumber({ cacheTime: 0 });
+    for (; this.#nextBlock <= head; this.#nextBlock++) {
+      const block = await this.client.getBlock({ blockNumber: this.#nextBlock, includeTransactions: true });
+      const slot = slotOfTimestamp(this.time, Number(block.timestamp)) ?? -1;
+      for (const tx of block.transactions) {
+        this.#minedL1.set(tx.hash, slot);
+        if (tx.to?.toLowerCase() !== this.inbox.toLowerCase()) continue;
+        const receipt = await this.client.getTransactionReceipt({ hash: tx.hash });
+        if (receipt.status !== "success") continue;
+        const events = parseEventLogs({ abi: inboxAbi, eventName: "BatchProposed", logs: receipt.logs });
+        const call = decodeFunctionData({ abi: inboxAbi, data: tx.input });
+        const carried = call.args[0] as readonly { batch: { chainId: bigint; number: bigint }; data: Hex }[];
+        for (const event of events) {
+          const { batch, sequenced } = event.args;
+          if (!sequenced) continue;
+          const input = carried.find(
+            (b) => b.batch.chainId === batch.chainId && b.batch.number === batch.number,
+          );
+          if (input === undefined) continue;
+          decodeBatchData(input.data).forEach((entry, index) => {
+            this.#settledRollupTxs.set(`${batch.chainId}:${batch.firstPosition + BigInt(index)}`, {
+              txHash: keccak256(entry.tx),
+              slot,
+            });
           });
-        });
+        }
       }
-      this.#nextBlock = head + 1n;
+      if (slot >= 0) this.#scannedSlot = slot;
     }
     for (let i = this.#open.length - 1; i >= 0; i--) {
       const tracked = this.#open[i] as Tracked;
-      const kept = await this.#kept(tracked);
-      if (!kept && tracked.targetSlot >= currentSlot) continue;
+      const kept = this.#kept(tracked);
+      // Judged once the blocks up to its target slot are scanned and the slot is over.
+      if (!kept && (tracked.targetSlot >= currentSlot || tracked.targetSlot > this.#scannedSlot)) continue;
       this.#open.splice(i, 1);
       this.counts.pending--;
       if (kept) this.counts.settled++;
@@ -134,22 +141,18 @@ export class CommitmentTracker {
           txHash: tracked.txHash,
           chainId: tracked.chainId.toString(),
           targetSlot: tracked.targetSlot,
+          kind: tracked.kind,
+          position: tracked.position.toString(),
         });
       }
     }
   }
 
-  async #kept(tracked: Tracked): Promise<boolean> {
-    if (tracked.kind === CommitmentKind.bundle) {
-      for (const member of tracked.members) if (!(await this.#kept(member))) return false;
-      return true;
-    }
+  #kept(tracked: Tracked): boolean {
+    if (tracked.kind === CommitmentKind.bundle) return tracked.members.every((member) => this.#kept(member));
     if (tracked.chainId === this.l1ChainId) {
-      const receipt = await this.client.getTransactionReceipt({ hash: tracked.txHash }).catch(() => null);
-      if (receipt === null) return false;
-      const block = await this.client.getBlock({ blockNumber: receipt.blockNumber });
-      const slot = slotOfTimestamp(this.time, Number(block.timestamp)) ?? Number.MAX_SAFE_INTEGER;
-      return slot <= tracked.targetSlot;
+      const slot = this.#minedL1.get(tracked.txHash);
+      return slot !== undefined && slot <= tracked.targetSlot;
     }
     const settled = this.#settledRollupTxs.get(`${tracked.chainId}:${tracked.position}`);
     return settled !== undefined && settled.txHash === tracked.txHash && settled.slot <= tracked.targetSlot;

@@ -79,7 +79,8 @@ export class LoadGenerator {
   }
 
   #tick(): void {
-    if (this.#servingTarget === null || this.#servingTarget >= this.options.lastTargetSlot) return;
+    const target = this.#servingTarget;
+    if (target === null || target >= this.options.lastTargetSlot) return;
     const plan = this.#plans[this.#turn % this.#plans.length] as Plan;
     const account = this.accounts[
       Math.floor(this.#turn / this.#plans.length) % this.accounts.length
@@ -88,14 +89,15 @@ export class LoadGenerator {
     const keys = plan.chains.map((chain) => `${account.address}:${chain}`);
     if (keys.some((key) => this.#busy.has(key))) return;
     for (const key of keys) this.#busy.add(key);
-    const run = this.#send(plan, account, keys).finally(() => {
+    const run = this.#send(plan, account, keys, BigInt(target)).finally(() => {
       for (const key of keys) this.#busy.delete(key);
       this.#inFlight.delete(run);
     });
     this.#inFlight.add(run);
   }
 
-  async #send(plan: Plan, account: LoadAccount, keys: string[]): Promise<void> {
+  /** Asks for the window `target` only (the gateway refuses with SLOT_NOT_SERVED once it has moved on). */
+  async #send(plan: Plan, account: LoadAccount, keys: string[], target: bigint): Promise<void> {
     const signer = privateKeyToAccount(account.privateKey);
     const transactions: Hex[] = [];
     for (const [i, chainId] of plan.chains.entries()) {
@@ -116,7 +118,7 @@ export class LoadGenerator {
     try {
       await this.client.commitmentRequest({
         commitment_type: plan.kind,
-        payload: encodePreconfRequest({ transactions, slot: 0n, beneficiary: zeroAddress }),
+        payload: encodePreconfRequest({ transactions, slot: target, beneficiary: zeroAddress }),
         slasher: this.options.slasher,
       });
       this.stats.committed++;

@@ -4,7 +4,16 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it, test } from "node:test";
-import { getAddress, type Hex, hashStruct, hashTypedData, keccak256, type TypedDataDomain, toHex } from "viem";
+import {
+  getAddress,
+  type Hex,
+  hashStruct,
+  hashTypedData,
+  keccak256,
+  type TypedDataDomain,
+  toHex,
+} from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import {
   type Batch,
   batchDigest,
@@ -15,7 +24,6 @@ import {
   hashCommitment,
   referenceTypedData,
 } from "./types.ts";
-import { privateKeyToAccount } from "viem/accounts";
 
 interface Field {
   name: string;
@@ -121,7 +129,10 @@ describe("hand-written struct hashing", () => {
         forcedUpTo: n(20, 64),
       };
       assert.equal(hashCommitment(commitment), referenceTypedData.hashCommitment(commitment));
-      assert.equal(commitmentDigest(domain, commitment), referenceTypedData.commitmentDigest(domain, commitment));
+      assert.equal(
+        commitmentDigest(domain, commitment),
+        referenceTypedData.commitmentDigest(domain, commitment),
+      );
       assert.equal(hashBatch(batch), referenceTypedData.hashBatch(batch));
       assert.equal(batchDigest(domain, batch), referenceTypedData.batchDigest(domain, batch));
     }

@@ -164,20 +164,27 @@ export function batonDomain(chainId: number | bigint, slasher: string): BatonDom
  * one 32-byte word per field. Written by hand because it is on the gateway's hot path (viem's
  * generic `hashStruct` is ~5x slower); `typedData.test.ts` checks it against viem's.
  */
-function staticStructHash(typeHash: Hex, fields: readonly { name: string; type: string }[], value: object): Hex {
+function staticStructHash(
+  typeHash: Hex,
+  fields: readonly { name: string; type: string }[],
+  value: object,
+): Hex {
   let out = typeHash.slice(2);
   const values = value as Record<string, unknown>;
   for (const field of fields) {
     const v = values[field.name];
     if (field.type === "bytes32") {
-      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v)) throw new TypeError(`${field.name} is not bytes32`);
+      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v))
+        throw new TypeError(`${field.name} is not bytes32`);
       out += v.slice(2);
     } else if (field.type === "address") {
-      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new TypeError(`${field.name} is not an address`);
+      if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v))
+        throw new TypeError(`${field.name} is not an address`);
       out += v.slice(2).padStart(64, "0");
     } else {
       const bits = BigInt(field.type.slice(4));
-      const n = typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : -1n;
+      const n =
+        typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : -1n;
       if (n < 0n || n >= 1n << bits) throw new RangeError(`${field.name} is not a ${field.type}`);
       out += n.toString(16).padStart(64, "0");
     }
@@ -236,7 +243,8 @@ export function batchDigest(domain: BatonDomain, batch: Batch): Hex {
 export const referenceTypedData = {
   hashCommitment: (commitment: Commitment): Hex =>
     hashStruct({ data: { ...commitment }, primaryType: "Commitment", types: commitmentTypes }),
-  hashBatch: (batch: Batch): Hex => hashStruct({ data: { ...batch }, primaryType: "Batch", types: batchTypes }),
+  hashBatch: (batch: Batch): Hex =>
+    hashStruct({ data: { ...batch }, primaryType: "Batch", types: batchTypes }),
   commitmentDigest: (domain: BatonDomain, commitment: Commitment): Hex =>
     hashTypedData({ domain, types: commitmentTypes, primaryType: "Commitment", message: commitment }),
   batchDigest: (domain: BatonDomain, batch: Batch): Hex =>

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { decodeAbiParameters, encodeAbiParameters, getAddress, type Hex, keccak256, toHex, zeroAddress } from "viem";
+import {
+  decodeAbiParameters,
+  encodeAbiParameters,
+  getAddress,
+  type Hex,
+  keccak256,
+  toHex,
+  zeroAddress,
+} from "viem";
 import {
   bundleHash,
   decodePreconfRequest,
@@ -16,7 +24,10 @@ function randomRequest(i: number): PreconfRequest {
   return {
     transactions: Array.from({ length: count }, (_, k) => {
       const length = (i * 7 + k * 13) % 200;
-      return `0x${keccak256(toHex(`${i}-${k}`)).slice(2).repeat(7).slice(0, length * 2)}` as Hex;
+      return `0x${keccak256(toHex(`${i}-${k}`))
+        .slice(2)
+        .repeat(7)
+        .slice(0, length * 2)}` as Hex;
     }),
     slot: BigInt(keccak256(toHex(i))) % 2n ** 64n,
     beneficiary: i % 3 === 0 ? zeroAddress : (keccak256(toHex(i + 1)).slice(0, 42) as Hex),
@@ -59,7 +70,10 @@ describe("preconfirmation request codec", () => {
     assert.equal(
       preconfRequestHash(2, payload, slasher),
       keccak256(
-        encodeAbiParameters([{ type: "uint64" }, { type: "bytes32" }, { type: "address" }], [2n, keccak256(payload), slasher]),
+        encodeAbiParameters(
+          [{ type: "uint64" }, { type: "bytes32" }, { type: "address" }],
+          [2n, keccak256(payload), slasher],
+        ),
       ),
     );
   });

@@ -75,7 +75,8 @@ export function encodePreconfRequest(request: PreconfRequest): Hex {
   const offsets: string[] = [];
   let offset = 32 * request.transactions.length;
   for (const tx of request.transactions) {
-    if (!isHex(tx, { strict: true }) || tx.length % 2 !== 0) throw new TypeError("transaction is not hex bytes");
+    if (!isHex(tx, { strict: true }) || tx.length % 2 !== 0)
+      throw new TypeError("transaction is not hex bytes");
     const length = (tx.length - 2) / 2;
     const padded = tx.slice(2).padEnd(Math.ceil(length / 32) * 64, "0");
     offsets.push(word(offset));
@@ -149,8 +150,11 @@ export function commitmentKindOf(commitmentType: number): CommitmentKind {
 
 /** `keccak256(abi.encode(uint64 commitmentType, keccak256(payload), address slasher))`. */
 export function preconfRequestHash(commitmentType: number, payload: Hex, slasher: Address): Hex {
-  if (!Number.isSafeInteger(commitmentType) || commitmentType < 0) throw new RangeError("commitment type is not a uint64");
-  return fastKeccak256(`${word(commitmentType)}${fastKeccak256(payload).slice(2)}${slasher.slice(2).toLowerCase().padStart(64, "0")}`);
+  if (!Number.isSafeInteger(commitmentType) || commitmentType < 0)
+    throw new RangeError("commitment type is not a uint64");
+  return fastKeccak256(
+    `${word(commitmentType)}${fastKeccak256(payload).slice(2)}${slasher.slice(2).toLowerCase().padStart(64, "0")}`,
+  );
 }
 
 /** One member of a bundle: a transaction and the chain it targets. */
