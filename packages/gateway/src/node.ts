@@ -262,10 +262,15 @@ export class Gateway {
     this.#accepting = false;
     const { server, settlement, stream, l1, engines, logger, refresher } = this.parts;
     clearInterval(refresher);
+    // The timer is cleared once drained: left pending, it would keep the process alive for the timeout.
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.sequencer.drain(),
-      new Promise((resolve) => setTimeout(resolve, this.options.shutdownTimeoutMs)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, this.options.shutdownTimeoutMs);
+      }),
     ]);
+    clearTimeout(timer);
     // Cut every open batch so that what was promised is sent before the process goes.
     await this.sequencer.exclusive(async () => settlement.cutStale(-1n));
     await settlement.stop(this.options.shutdownTimeoutMs);

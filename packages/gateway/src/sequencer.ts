@@ -90,6 +90,8 @@ export class Sequencer {
   /** Transactions promised, to the request that promised them. */
   readonly #promisedTxs = new Map<Hex, Hex>();
   readonly #usage = new Map<bigint, WindowUsage>();
+  /** Requests under way, from arrival to reply, including those still reading L1 before the section. */
+  readonly #active = new Set<Promise<unknown>>();
   #section: Promise<unknown> = Promise.resolve();
   #pending = 0;
   sequence: bigint;
@@ -134,14 +136,16 @@ export class Sequencer {
     let request: ReturnType<typeof decodePreconfRequest>;
     try {
       kind = commitmentKindOf(body.commitment_type);
-      request = decodePreconfRequest(body.payload);
     } catch (error) {
-      if (error instanceof PreconfRequestError) {
-        throw new GatewayApiError(
-          error.code === "REQUEST_UNKNOWN_KIND" ? "UNKNOWN_KIND" : "PAYLOAD_UNDECODABLE",
-        );
-      }
+      if (error instanceof PreconfRequestError) throw new GatewayApiError("UNKNOWN_KIND");
       throw error;
+    }
+    try {
+      request = decodePreconfRequest(body.payload);
+    } catch {
+      // Whatever the decoder throws on these untrusted bytes, they are no request: its canonical
+      // re-encoding, for one, throws viem's IntegerOutOfRangeError on a slot word over 2^64.
+      throw new GatewayApiError("PAYLOAD_UNDECODABLE");
     }
     const count = request.transactions.length;
     if (kind === CommitmentKind.bundle ? count < 2 || count > options.maxBundleSize : count !== 1) {
@@ -205,7 +209,15 @@ export class Sequencer {
   // Requests.
 
   /** Answers a commitment request: the stored commitment for a duplicate, or a new one. */
-  async request(body: CommitmentRequestJson): Promise<SignedCommitmentJson> {
+  request(body: CommitmentRequestJson): Promise<SignedCommitmentJson> {
+    const run = this.#request(body);
+    this.#active.add(run);
+    const forget = () => this.#active.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  async #request(body: CommitmentRequestJson): Promise<SignedCommitmentJson> {
     const checked = this.#check(body);
     const stored = this.#existing(checked.requestHash);
     if (stored !== null) return stored;
@@ -582,9 +594,9 @@ export class Sequencer {
     return { kind: checked.kind, window, gas, tip, price };
   }
 
-  /** Waits for every decision and durable write under way. */
+  /** Waits for every request, decision and durable write under way. */
   async drain(): Promise<void> {
     await this.#section.catch(() => {});
-    await Promise.allSettled([...this.#inflight.values()]);
+    await Promise.allSettled([...this.#active, ...this.#inflight.values()]);
   }
 }

@@ -40,10 +40,27 @@ export interface ServerDeps {
   readonly accepting: () => boolean;
 }
 
-function send(response: ServerResponse, status: number, body: string, type = "application/json"): void {
+/** Writes a whole response; `close` ends the connection after it (no keep-alive). */
+function send(response: ServerResponse, status: number, body: string, type: string, close: boolean): void {
   if (response.headersSent) return;
-  response.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body) });
+  response.writeHead(status, {
+    "content-type": type,
+    "content-length": Buffer.byteLength(body),
+    ...(close ? { connection: "close" } : {}),
+  });
   response.end(body);
+}
+
+/**
+ * The request target as a URL, or null when it is none (e.g. `//`, `http://[`): parsed where a throw
+ * cannot escape, since a throw in the `upgrade` listener would end the process.
+ */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? "/", "http://gateway");
+  } catch {
+    return null;
+  }
 }
 
 function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -54,13 +71,16 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
       request.resume();
       return;
     }
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
+      if (size > limit) return;
       size += chunk.length;
       if (size > limit) {
+        // Keep reading (and dropping) the rest, as for a declared length: destroying the request
+        // here would drop the connection before the 413 answer is written.
+        chunks = [];
         reject(new GatewayApiError("BODY_TOO_LARGE", undefined, { limit }));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
@@ -76,11 +96,15 @@ export async function startGatewayServer(
   deps: ServerDeps,
 ): Promise<GatewayServer> {
   const routes = Object.entries(gatewayRoutes) as [GatewayRouteId, Route<unknown, unknown>][];
+  // Once shutdown began, every answer closes its connection: `server.close()` waits for connections
+  // still answering, and one left in keep-alive would hold it up for `keepAliveTimeout`.
+  const reply = (response: ServerResponse, status: number, body: string, type = "application/json") =>
+    send(response, status, body, type, !deps.accepting());
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? "/", "http://gateway");
-    if (url.pathname === "/metrics" && request.method === "GET") {
-      send(response, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
+    const url = requestUrl(request);
+    if (url?.pathname === "/metrics" && request.method === "GET") {
+      reply(response, 200, await deps.metrics.registry.metrics(), deps.metrics.registry.contentType);
       return;
     }
     let routeId: GatewayRouteId | "unknown" = "unknown";
@@ -91,8 +115,15 @@ export async function startGatewayServer(
         params: Record<string, string>;
       } | null = null;
       let pathMatched = false;
+      if (url === null) throw new GatewayApiError("ROUTE_NOT_FOUND");
       for (const [id, route] of routes) {
-        const params = matchRoute(route.path, url.pathname);
+        let params: Record<string, string> | null;
+        try {
+          params = matchRoute(route.path, url.pathname);
+        } catch {
+          // A path parameter that is not valid percent-encoding (`decodeURIComponent` throws).
+          throw new GatewayApiError("INVALID_REQUEST", "Path parameter is not valid percent-encoding");
+        }
         if (params === null) continue;
         pathMatched = true;
         if (route.method === request.method) {
@@ -117,7 +148,7 @@ export async function startGatewayServer(
       const input = matched.route.parseInput({ body, params: matched.params, query: url.searchParams });
       const handler = deps.handlers[matched.id] as (input: unknown) => Promise<unknown>;
       const output = await handler(input);
-      send(response, 200, JSON.stringify(output));
+      reply(response, 200, JSON.stringify(output));
       deps.metrics.requests.inc({ route: routeId, outcome: "ok", code: "OK" });
     } catch (error) {
       const apiError =
@@ -129,22 +160,22 @@ export async function startGatewayServer(
         });
       }
       deps.metrics.requests.inc({ route: routeId, outcome: "error", code: apiError.code });
-      send(response, apiError.status, JSON.stringify(apiError.toBody()));
+      reply(response, apiError.status, JSON.stringify(apiError.toBody()));
     }
   };
 
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (request, response) => {
     handle(request, response).catch(() =>
-      send(response, 500, '{"code":"INTERNAL","message":"Internal error"}'),
+      reply(response, 500, '{"code":"INTERNAL","message":"Internal error"}'),
     );
   });
   server.on("clientError", (_error, socket) => {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
   });
   server.on("upgrade", (request, socket, head) => {
-    const url = new URL(request.url ?? "/", "http://gateway");
-    const from = url.searchParams.get("from") ?? "0";
-    if (url.pathname !== GATEWAY_STREAM_PATH || !/^\d{1,20}$/.test(from)) {
+    const url = requestUrl(request);
+    const from = url?.searchParams.get("from") ?? "0";
+    if (url?.pathname !== GATEWAY_STREAM_PATH || !/^\d{1,20}$/.test(from)) {
       socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
       return;
     }

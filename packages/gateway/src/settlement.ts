@@ -275,11 +275,15 @@ export class Settlement {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     await this.#send().catch(() => {});
-    this.#stopped = true;
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.#inFlight]),
-      new Promise((r) => setTimeout(r, timeoutMs)),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
     ]);
+    clearTimeout(timer);
+    this.#stopped = true;
   }
 }
 

@@ -26,6 +26,7 @@ export interface DecodedTransaction {
   readonly hash: Hex;
   readonly type: "legacy" | "eip2930" | "eip1559" | "eip4844" | "eip7702";
   readonly chainId: bigint;
+  /** Lowercase (a checksum would cost a keccak per request). */
   readonly from: Address;
   readonly to: Address | null;
   readonly nonce: bigint;
@@ -96,6 +97,9 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
   }
   if (!Array.isArray(items) || items.length !== 12)
     throw undecodable("an EIP-1559 transaction has 12 fields");
+  // Canonical encoding only (no trailing bytes, minimal lengths): the hash promised must be the one
+  // every node computes for this transaction.
+  if (toRlp(items as Hex[]).slice(2) !== raw.slice(4).toLowerCase()) throw undecodable("not canonical RLP");
   const [
     chainIdRaw,
     nonceRaw,
@@ -180,6 +184,21 @@ function decodeWithViem(raw: Hex): DecodedTransaction {
   }
   const signed = tx as typeof tx & { r?: Hex; s?: Hex; v?: bigint; yParity?: number };
   if (signed.r === undefined || signed.s === undefined) throw undecodable("unsigned");
+  // viem's parser ignores bytes after the RLP item and reads non-minimal integers: only bytes that
+  // encode back to themselves are the transaction an Ethereum node sees, and the hash it includes.
+  const signature =
+    tx.type === "legacy" || tx.type === undefined
+      ? { r: signed.r, s: signed.s, v: signed.v ?? 0n }
+      : { r: signed.r, s: signed.s, yParity: signed.yParity ?? 0 };
+  let canonical: Hex;
+  try {
+    canonical = serializeTransaction(tx, signature);
+  } catch {
+    throw undecodable("not canonical");
+  }
+  if (canonical.toLowerCase() !== raw.toLowerCase()) {
+    throw undecodable("not canonical (trailing bytes or non-minimal RLP)");
+  }
   const type = tx.type ?? "legacy";
   let chainId: bigint | undefined = tx.chainId === undefined ? undefined : BigInt(tx.chainId);
   let yParity: number;
@@ -204,6 +223,8 @@ function decodeWithViem(raw: Hex): DecodedTransaction {
   delete unsigned.s;
   delete unsigned.v;
   delete unsigned.yParity;
+  // The signing hash of a blob transaction does not cover its network wrapper (blobs and proofs).
+  delete unsigned.sidecars;
   let from: Address | null;
   try {
     from = recoverAddress(hexToBytes(keccak256(serializeTransaction(unsigned))), r, s, yParity);
@@ -220,14 +241,23 @@ function decodeWithViem(raw: Hex): DecodedTransaction {
   for (const entry of accessList) touches.add(getAddress(entry.address));
   const maxFeePerGas =
     "maxFeePerGas" in tx && tx.maxFeePerGas !== undefined ? tx.maxFeePerGas : (tx.gasPrice ?? 0n);
+  // Legacy and EIP-2930 transactions tip everything above the base fee. viem leaves out a zero
+  // field when it parses, so an absent `maxPriorityFeePerGas` of a 1559-style transaction is 0.
   const maxPriorityFeePerGas =
-    "maxPriorityFeePerGas" in tx && tx.maxPriorityFeePerGas !== undefined
-      ? tx.maxPriorityFeePerGas
-      : maxFeePerGas;
+    type === "legacy" || type === "eip2930"
+      ? maxFeePerGas
+      : "maxPriorityFeePerGas" in tx && tx.maxPriorityFeePerGas !== undefined
+        ? tx.maxPriorityFeePerGas
+        : 0n;
   const blobHashes = "blobVersionedHashes" in tx && tx.blobVersionedHashes ? tx.blobVersionedHashes : [];
+  // A blob transaction in its network form carries blobs, commitments and proofs after the
+  // transaction; its hash is the transaction's alone.
+  const wrapped = "sidecars" in tx && Array.isArray(tx.sidecars) && tx.sidecars.length > 0;
   return {
     raw,
-    hash: keccak256(raw),
+    hash: keccak256(
+      wrapped ? serializeTransaction({ ...tx, sidecars: false } as TransactionSerializable, signature) : raw,
+    ),
     type: type as DecodedTransaction["type"],
     chainId,
     from,

@@ -114,29 +114,45 @@ export function gatewayOptions(dataDir: string, overrides: Partial<GatewayOption
   };
 }
 
+/** What a gateway sees outside itself; shared by a gateway and the one restarted after it. */
+export interface World {
+  readonly l1: FakeL1;
+  readonly lookahead: FakeLookahead;
+  readonly clock: { now: number };
+  readonly dataDir: string;
+}
+
 /**
- * Starts a gateway with fake L1 and lookahead: epoch 0 lists ours at slots 4 and 12, another
- * committer at 8; epoch 1 ours at 40. The clock starts in slot 2.
+ * The default world: epoch 0 lists ours at slots 4 and 12, another committer at 8; epoch 1 ours at
+ * 40; every user has 10 ETH on L1. The clock starts in slot 2. A new temporary data directory
+ * unless one is given.
  */
+export function defaultWorld(dataDir?: string): World {
+  const l1 = new FakeL1();
+  const lookahead = new FakeLookahead();
+  lookahead.set(0n, [
+    [4, COMMITTER],
+    [8, OTHER_COMMITTER],
+    [12, COMMITTER],
+  ]);
+  lookahead.set(1n, [[40, COMMITTER]]);
+  for (const user of USERS)
+    l1.accounts.set(user.address.toLowerCase(), { nonce: 0n, balance: parseEther("10") });
+  return {
+    l1,
+    lookahead,
+    clock: { now: (GENESIS_TIME + 2 * SECONDS_PER_SLOT) * 1000 },
+    dataDir: dataDir ?? mkdtempSync(join(tmpdir(), "baton-gateway-")),
+  };
+}
+
+/** Starts a gateway with fake L1 and lookahead, in `shared` or else in a new {@link defaultWorld}. */
 export async function startHarness(
   overrides: Partial<GatewayOptions> = {},
-  shared?: { l1: FakeL1; lookahead: FakeLookahead; clock: { now: number }; dataDir: string },
+  shared?: World,
   extra: Partial<GatewayDeps> = {},
 ): Promise<Harness> {
-  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), "baton-gateway-"));
-  const l1 = shared?.l1 ?? new FakeL1();
-  const lookahead = shared?.lookahead ?? new FakeLookahead();
-  const clock = shared?.clock ?? { now: (GENESIS_TIME + 2 * SECONDS_PER_SLOT) * 1000 };
-  if (shared === undefined) {
-    lookahead.set(0n, [
-      [4, COMMITTER],
-      [8, OTHER_COMMITTER],
-      [12, COMMITTER],
-    ]);
-    lookahead.set(1n, [[40, COMMITTER]]);
-    for (const user of USERS)
-      l1.accounts.set(user.address.toLowerCase(), { nonce: 0n, balance: parseEther("10") });
-  }
+  const { l1, lookahead, clock, dataDir } = shared ?? defaultWorld();
   const gateway = await Gateway.start(gatewayOptions(dataDir, overrides), {
     logger: silentLogger,
     lookahead,

@@ -226,7 +226,12 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
   }
   const summary = devnet.summary();
   const { protocol, commitments, load, ...counts } = summary;
-  logger.info("devnet stopped", { ...counts, postedEpochs: protocol?.postedEpochs, ...(commitments ?? {}) });
+  logger.info("devnet stopped", {
+    ...counts,
+    postedEpochs: protocol?.postedEpochs,
+    ...(commitments ?? {}),
+    requests: load?.sent,
+  });
   if (summaryFile) writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
   return 0;
 }
