@@ -53,7 +53,11 @@ const registrationOf = (v: number) => toHex(pubkeyRoot(keys.pubkeys[v]!));
 
 before(async () => {
   const t0 = performance.now();
-  devnet = await Devnet.start({ secondsPerSlot: 1, l1Port: 0, beaconPort: 0 }, { logger: silentLogger });
+  // Without the gateway: these tests settle their own batches.
+  devnet = await Devnet.start(
+    { secondsPerSlot: 1, l1Port: 0, beaconPort: 0, gateway: false },
+    { logger: silentLogger },
+  );
   startSeconds = (performance.now() - t0) / 1000;
   client = createPublicClient({ transport: http(devnet.l1Url) });
   beacon = new HttpBeaconClient({ baseUrl: devnet.beaconApiUrl });

@@ -47,7 +47,16 @@ const sent: Hex[] = [];
 
 before(async () => {
   devnet = await Devnet.start(
-    { validators: 64, secondsPerSlot: 1, slots: SLOTS, l1Port: 0, beaconPort: 0, missSlots: MISSED },
+    // Without the gateway: the blocks must hold only the devnet's own transactions.
+    {
+      validators: 64,
+      secondsPerSlot: 1,
+      slots: SLOTS,
+      l1Port: 0,
+      beaconPort: 0,
+      missSlots: MISSED,
+      gateway: false,
+    },
     { logger: silentLogger },
   );
   devnet.on("slot", (e) => events.push(e));
