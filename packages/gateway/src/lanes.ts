@@ -17,9 +17,10 @@ import {
   txRoot,
   ZERO_HASH,
 } from "@baton/protocol";
-import { type Address, type Hex, keccak256 } from "viem";
+import { type Address, type Hex, keccak256, zeroAddress } from "viem";
 import type { ForcedEntry } from "./l1.ts";
 import type { RollupOptions } from "./options.ts";
+import type { StoredTransaction } from "./store.ts";
 
 export interface OpenBatch {
   readonly number: bigint;
@@ -94,11 +95,11 @@ export class RollupLane {
    * due when it lands (at the latest, the start of its target slot): they are executed on the
    * pending state (an invalid one changes nothing, as in derivation) and returned for persisting.
    */
-  async openBatch(targetSlot: bigint, nowMs: number): Promise<{ entry: ForcedEntry; position: bigint }[]> {
+  async openBatch(targetSlot: bigint, nowMs: number): Promise<StoredTransaction[]> {
     if (this.open !== null && this.open.targetSlot === targetSlot) return [];
     const open = this.ensureOpen(targetSlot, nowMs);
     const deadline = this.slotStart(targetSlot);
-    const added: { entry: ForcedEntry; position: bigint }[] = [];
+    const added: StoredTransaction[] = [];
     for (const entry of this.forcedQueue) {
       if (entry.index !== this.forcedNext || entry.dueAt > deadline) break;
       try {
@@ -106,7 +107,23 @@ export class RollupLane {
       } catch (error) {
         if (!(error instanceof ExecutionError)) throw error;
       }
-      added.push({ entry, position: this.append(entry.rawTx, keccak256(entry.rawTx), null) });
+      const position = this.append(entry.rawTx, keccak256(entry.rawTx), null);
+      // Stored like a promised transaction, so a restart replays it in place (nonce: its queue index).
+      added.push({
+        txHash: entry.txHash,
+        chainId: this.chainId,
+        requestHash: null,
+        sender: zeroAddress,
+        nonce: entry.index,
+        raw: entry.rawTx,
+        bundle: null,
+        position,
+        targetSlot,
+        gas: 0n,
+        cost: 0n,
+        kind: -1,
+        commitmentHash: null,
+      });
       this.forcedNext = entry.index + 1n;
       open.forcedUpTo = this.forcedNext;
     }

@@ -5,7 +5,7 @@
 import { type FeeQuoteJson, GatewayApiError, type HealthJson, type SignedBatchJson } from "@baton/clients";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
 import { batonDomain, CommitmentKind, type Logger, parseBatch } from "@baton/protocol";
-import { bytesToHex, type Hex, stringToBytes } from "viem";
+import { bytesToHex, stringToBytes } from "viem";
 import { DigestSigner } from "./crypto.ts";
 import { createL1Access, type L1Access } from "./l1.ts";
 import { RollupLane } from "./lanes.ts";
@@ -115,7 +115,7 @@ export class Gateway {
         now,
         cutStale: (target) => settlement.cutStale(target),
       });
-      const restored = await restore(store, sequencer, lanes, options);
+      const restored = await restore(store, sequencer, lanes);
       settlement.requeue(restored.unsent);
       logger.info("gateway state loaded", {
         commitments: restored.commitments,
@@ -288,7 +288,6 @@ async function restore(
   store: GatewayStore,
   sequencer: Sequencer,
   lanes: Map<bigint, RollupLane>,
-  options: Readonly<GatewayOptions>,
 ): Promise<{ commitments: number; transactions: number; batches: number; unsent: SignedBatch[] }> {
   const counts = store.check();
   const batches = store.batches();
@@ -345,7 +344,6 @@ async function restore(
       lane.parents.set(tx.targetSlot, tx.commitmentHash);
     }
   }
-  void options;
   return {
     commitments: counts.commitments,
     transactions: counts.transactions,
@@ -353,5 +351,3 @@ async function restore(
     unsent,
   };
 }
-
-export type { Hex };

@@ -364,24 +364,9 @@ export class Sequencer {
       (id) => this.deps.lanes.get(id) as RollupLane,
     );
     for (const lane of touched) {
-      const forced = await lane.openBatch(window.targetSlot, nowMs);
-      for (const { entry, position } of forced) {
+      for (const forced of await lane.openBatch(window.targetSlot, nowMs)) {
         this.deps.store
-          .saveForced({
-            txHash: entry.txHash,
-            chainId: lane.chainId,
-            requestHash: null,
-            sender: zeroAddress,
-            nonce: entry.index,
-            raw: entry.rawTx,
-            bundle: null,
-            position,
-            targetSlot: window.targetSlot,
-            gas: 0n,
-            cost: 0n,
-            kind: -1,
-            commitmentHash: null,
-          })
+          .saveForced(forced)
           .catch((error: unknown) =>
             this.deps.logger.error("persisting a forced inclusion failed", { error: String(error) }),
           );

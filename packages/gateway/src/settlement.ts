@@ -156,24 +156,8 @@ export class Settlement {
       return;
     }
     if (first.dueAt > BigInt(Math.floor(this.deps.windows.slotStartMs(window.targetSlot) / 1000))) return;
-    const forced = await lane.openBatch(window.targetSlot, nowMs);
-    for (const { entry, position } of forced) {
-      await this.deps.store.saveForced({
-        txHash: entry.txHash,
-        chainId: lane.chainId,
-        requestHash: null,
-        sender: "0x0000000000000000000000000000000000000000",
-        nonce: entry.index,
-        raw: entry.rawTx,
-        bundle: null,
-        position,
-        targetSlot: window.targetSlot,
-        gas: 0n,
-        cost: 0n,
-        kind: -1,
-        commitmentHash: null,
-      });
-    }
+    for (const forced of await lane.openBatch(window.targetSlot, nowMs))
+      await this.deps.store.saveForced(forced);
   }
 
   /** Sends every queued batch whose window is still reachable in one `propose`. */
@@ -287,7 +271,7 @@ export class Settlement {
   }
 }
 
-export function batchJson(signed: SignedBatch, l1Transaction: Hex | null): Omit<SignedBatchJson, never> {
+export function batchJson(signed: SignedBatch, l1Transaction: Hex | null): SignedBatchJson {
   return {
     batch: batchToJson(signed.batch),
     hash: signed.hash,

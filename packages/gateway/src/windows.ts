@@ -7,15 +7,11 @@
  * window if the entry's committer is its key; otherwise the request is refused with the reason.
  */
 
-import { GatewayApiError } from "@baton/clients";
+import { GatewayApiError, type LookaheadEntry } from "@baton/clients";
 import { SLOTS_PER_EPOCH } from "@baton/protocol";
 import type { Address, Hex } from "viem";
 
-export interface LookaheadEntry {
-  readonly slot: bigint;
-  readonly registration: Hex;
-  readonly committer: Address;
-}
+export type { LookaheadEntry };
 
 /** The lists posted to the LookaheadStore, by epoch (null while not posted). */
 export interface LookaheadSource {
