@@ -226,7 +226,7 @@ try {
   }
   await Promise.all(pending);
   const barePersistSignRps = bareCount / ((performance.now() - t0) / 1000);
-  store.close();
+  await store.close();
 
   const result = {
     offeredRps: rate,

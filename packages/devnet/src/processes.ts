@@ -76,12 +76,14 @@ export async function waitForOutput(
   timeoutMs: number,
 ): Promise<string> {
   let buffer = "";
+  let onData: ((data: Buffer) => void) | undefined;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), timeoutMs);
   try {
     return await new Promise<string>((resolve, reject) => {
-      const onData = (data: Buffer) => {
-        buffer += data.toString();
+      onData = (data: Buffer) => {
+        // Only the tail can still complete a match: the buffer stays small however much is logged.
+        buffer = (buffer + data.toString()).slice(-4096);
         const match = pattern.exec(buffer);
         if (match) resolve(match[0]);
       };
@@ -96,6 +98,14 @@ export async function waitForOutput(
     });
   } finally {
     clearTimeout(timer);
+    // Stop reading into the buffer once ready (or failed); the output keeps draining, unread, so the
+    // child never blocks on a full pipe.
+    if (onData !== undefined) {
+      proc.child.stdout?.off("data", onData);
+      proc.child.stderr?.off("data", onData);
+    }
+    proc.child.stdout?.resume();
+    proc.child.stderr?.resume();
   }
 }
 

@@ -40,6 +40,15 @@ function publicKeyToAddress(uncompressed: Uint8Array): Address {
   return `0x${fastKeccak256Bytes(uncompressed.subarray(1)).slice(26)}`;
 }
 
+/** The address that signed the 32-byte `digest` with the 64-byte `r || s`, or null if none does. */
+export function recoverSigner(digest: Uint8Array, signature: Uint8Array, yParity: number): Address | null {
+  try {
+    return publicKeyToAddress(secp256k1.ecdsaRecover(signature, yParity, digest, false));
+  } catch {
+    return null;
+  }
+}
+
 /** The address that signed `digest` with (r, s, yParity), or null if none does. */
 export function recoverAddress(digest: Uint8Array, r: bigint, s: bigint, yParity: number): Address | null {
   const signature = new Uint8Array(64);

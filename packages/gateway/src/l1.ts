@@ -6,6 +6,7 @@
 import { inboxAbi } from "@baton/contracts";
 import type { Logger } from "@baton/protocol";
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
+import { JsonRpcBatcher } from "./rpc.ts";
 
 export interface L1Head {
   readonly number: bigint;
@@ -68,54 +69,35 @@ export async function createL1Access(
     }
   };
   void poll();
-  // Promised transactions are forwarded in JSON-RPC batches (one HTTP request per few milliseconds,
-  // not one per commitment).
+  // The request path's calls (account reads, forwarding) go through a batching JSON-RPC client:
+  // account reads made in one turn of the event loop share one HTTP request, and promised
+  // transactions are forwarded every few milliseconds in one batch, not one request per commitment.
+  const rpc = new JsonRpcBatcher(rpcUrl);
   let outbox: { raw: Hex; resolve: (hash: Hex) => void; reject: (error: Error) => void }[] = [];
   let flushing: NodeJS.Timeout | null = null;
-  const flush = async () => {
+  const flush = () => {
     flushing = null;
     const batch = outbox;
     outbox = [];
-    if (batch.length === 0) return;
-    try {
-      const response = await fetch(rpcUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(
-          batch.map((item, id) => ({
-            jsonrpc: "2.0",
-            id,
-            method: "eth_sendRawTransaction",
-            params: [item.raw],
-          })),
-        ),
-      });
-      const answers = (await response.json()) as { id: number; result?: Hex; error?: { message: string } }[];
-      const byId = new Map(answers.map((answer) => [answer.id, answer]));
-      batch.forEach((item, id) => {
-        const answer = byId.get(id);
-        if (answer?.result !== undefined) item.resolve(answer.result);
-        else item.reject(new Error(answer?.error?.message ?? "no answer"));
-      });
-    } catch (error) {
-      for (const item of batch) item.reject(error as Error);
-    }
+    for (const item of batch)
+      rpc.call<Hex>("eth_sendRawTransaction", [item.raw]).then(item.resolve, item.reject);
   };
   return {
     chainId,
     client,
     head: () => head,
     async account(address, blockNumber) {
+      const block = `0x${blockNumber.toString(16)}`;
       const [nonce, balance] = await Promise.all([
-        client.getTransactionCount({ address, blockNumber }),
-        client.getBalance({ address, blockNumber }),
+        rpc.call<Hex>("eth_getTransactionCount", [address, block]),
+        rpc.call<Hex>("eth_getBalance", [address, block]),
       ]);
-      return { nonce: BigInt(nonce), balance };
+      return { nonce: BigInt(nonce), balance: BigInt(balance) };
     },
     sendRawTransaction: (raw) =>
       new Promise<Hex>((resolve, reject) => {
         outbox.push({ raw, resolve, reject });
-        if (flushing === null) flushing = setTimeout(() => void flush(), 5);
+        if (flushing === null) flushing = setTimeout(flush, 5);
       }),
     async forcedInclusions(rollup, from) {
       const logs = await client.getContractEvents({
@@ -134,6 +116,12 @@ export async function createL1Access(
     },
     close() {
       stopped = true;
+      if (flushing !== null) {
+        clearTimeout(flushing);
+        flush();
+      }
+      // Calls already queued or sent finish; new ones are refused.
+      rpc.close();
     },
   };
 }

@@ -277,7 +277,7 @@ export class Gateway {
     stream.close();
     await server.close();
     l1.close();
-    this.store.close();
+    await this.store.close();
     await Promise.all(engines.map((engine) => engine.close()));
     logger.info("gateway stopped", { sequence: this.sequencer.sequence.toString() });
   }

@@ -27,7 +27,7 @@ import {
   typedDataDigest,
   ZERO_HASH,
 } from "@baton/protocol";
-import { type Address, getAddress, type Hex, zeroAddress } from "viem";
+import { type Address, type Hex, zeroAddress } from "viem";
 import type { DigestSigner } from "./crypto.ts";
 import type { L1Access } from "./l1.ts";
 import type { RollupLane } from "./lanes.ts";
@@ -129,7 +129,7 @@ export class Sequencer {
 
   #check(body: CommitmentRequestJson): Checked {
     const { options, domain } = this.deps;
-    if (getAddress(body.slasher) !== domain.verifyingContract) {
+    if (body.slasher.toLowerCase() !== domain.verifyingContract.toLowerCase()) {
       throw new GatewayApiError("WRONG_SLASHER", undefined, { expected: domain.verifyingContract });
     }
     let kind: CommitmentKind;

@@ -4,15 +4,27 @@
  * queued while the event loop runs is written in one transaction, and the callers' promises resolve
  * only once it is on disk, so no signature leaves the process before its record is durable.
  *
+ * The flush to disk happens off the event loop. SQLite runs with `synchronous=NORMAL`, so a commit
+ * appends its frames to the write-ahead log without syncing; the store then `fdatasync`s the WAL file
+ * on libuv's thread pool and resolves the group's promises when that returns. A crash before the
+ * sync loses only records whose promises never resolved (nothing was signed out of them); SQLite's
+ * recovery ignores a WAL tail that is incomplete (frames are checksummed). Checkpoints keep SQLite's
+ * own syncs (WAL before, database after). Requests keep flowing while a sync is in flight: groups
+ * committed meanwhile wait for the next sync.
+ *
+ * Records become visible (duplicate lookups, stream replay) only once durable. The write path is
+ * append-only (the stream and the promised transactions are keyed by insertion order, with no
+ * random-key index to update); the request-hash index lives in memory, rebuilt at open.
+ *
  * The database is opened in exclusive locking mode and takes its write lock at once: a second
  * process started on the same data directory (same committer key) fails to open it.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fsyncSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Address, Hex } from "viem";
 
-/** `fsync`: durable against power loss (SQLite synchronous=FULL); `os`: durable once the OS has the bytes (survives a process kill, not a power cut). */
+/** `fsync`: durable against power loss (the WAL is fdatasync'd before a group resolves); `os`: durable once the OS has the bytes (survives a process kill, not a power cut). */
 export type Durability = "fsync" | "os";
 
 export interface StoredTransaction {
@@ -66,31 +78,64 @@ export class StoreLockedError extends Error {
   override readonly name = "StoreLockedError";
 }
 
+/** The data directory holds a store written by another schema version. */
+export class StoreSchemaError extends Error {
+  override readonly name = "StoreSchemaError";
+}
+
+type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+
+/** A committed group: its callers, and what becomes visible once it is durable. */
+interface Group {
+  readonly waiters: Waiter[];
+  readonly commitments: { requestHash: Hex; sequence: bigint }[];
+  readonly lastSequence: bigint;
+}
+
+/** The schema this code writes (`PRAGMA user_version`). */
+const SCHEMA_VERSION = 2;
+
 export class GatewayStore {
   readonly #db: Database.Database;
   #queue: { write: Write; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #scheduled = false;
   #closed = false;
   readonly #statements;
+  /** The WAL file, synced after commits in `fsync` durability; null in `os` durability. */
+  readonly #walFd: number | null;
+  /** Committed, waiting for a sync to start. */
+  #unsynced: Group[] = [];
+  /** Durable commitments by request hash (their stream sequence). */
+  readonly #byRequest = new Map<string, bigint>();
+  /** The highest durable stream sequence: replay never goes past it. */
+  #durable = 0n;
+  #syncing = false;
+  #idle: (() => void)[] = [];
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, walFd: number | null) {
     this.#db = db;
+    this.#walFd = walFd;
     this.#statements = {
-      commitment: db.prepare("INSERT INTO commitments (request_hash, sequence, json) VALUES (?, ?, ?)"),
-      stream: db.prepare("INSERT INTO stream (sequence, type, json) VALUES (?, ?, ?)"),
+      stream: db.prepare("INSERT INTO stream (sequence, type, request_hash, json) VALUES (?, ?, ?, ?)"),
       transaction: db.prepare(
         `INSERT INTO transactions (tx_hash, chain_id, request_hash, sender, nonce, raw, bundle, position, target_slot, gas, cost, kind, commitment_hash)
-         VALUES (@txHash, @chainId, @requestHash, @sender, @nonce, @raw, @bundle, @position, @targetSlot, @gas, @cost, @kind, @commitmentHash)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       batch: db.prepare(
         "INSERT INTO batches (chain_id, number, hash, sequence, json) VALUES (?, ?, ?, ?, ?)",
       ),
       batchSent: db.prepare("UPDATE batches SET l1_transaction = ? WHERE chain_id = ? AND number = ?"),
-      getCommitment: db.prepare("SELECT json FROM commitments WHERE request_hash = ?"),
+      getRecord: db.prepare("SELECT json FROM stream WHERE sequence = ?"),
       streamFrom: db.prepare(
-        "SELECT sequence, type, json FROM stream WHERE sequence >= ? ORDER BY sequence LIMIT ?",
+        "SELECT sequence, type, json FROM stream WHERE sequence >= ? AND sequence <= ? ORDER BY sequence LIMIT ?",
       ),
     };
+    for (const row of db
+      .prepare("SELECT request_hash, sequence FROM stream WHERE request_hash IS NOT NULL")
+      .iterate() as IterableIterator<{ request_hash: string; sequence: number }>) {
+      this.#byRequest.set(row.request_hash, BigInt(row.sequence));
+    }
+    this.#durable = this.lastSequence();
   }
 
   /**
@@ -104,28 +149,64 @@ export class GatewayStore {
     try {
       db.pragma("locking_mode = EXCLUSIVE");
       db.pragma("journal_mode = WAL");
-      db.pragma(`synchronous = ${durability === "fsync" ? "FULL" : "NORMAL"}`);
+      // Commits do not sync; in `fsync` durability the store syncs the WAL itself, off the event loop.
+      db.pragma("synchronous = NORMAL");
+      const version = db.pragma("user_version", { simple: true }) as number;
+      const tables = (
+        db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }
+      ).n;
+      if (tables > 0 && version !== SCHEMA_VERSION) {
+        throw new StoreSchemaError(
+          `The store at ${path} has schema version ${version}; this gateway reads version ${SCHEMA_VERSION}`,
+        );
+      }
+      // Append-only tables: `stream` by sequence (commitments carry their request hash),
+      // `transactions` in insertion (rowid) order.
       db.exec(`
-        CREATE TABLE IF NOT EXISTS commitments (request_hash TEXT PRIMARY KEY, sequence INTEGER NOT NULL, json TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS stream (sequence INTEGER PRIMARY KEY, type TEXT NOT NULL, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS stream (
+          sequence INTEGER PRIMARY KEY, type TEXT NOT NULL, request_hash TEXT, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS transactions (
-          tx_hash TEXT PRIMARY KEY, chain_id TEXT NOT NULL, request_hash TEXT, sender TEXT NOT NULL, nonce TEXT NOT NULL,
+          tx_hash TEXT NOT NULL, chain_id TEXT NOT NULL, request_hash TEXT, sender TEXT NOT NULL, nonce TEXT NOT NULL,
           raw TEXT NOT NULL, bundle TEXT, position INTEGER NOT NULL, target_slot INTEGER NOT NULL, gas TEXT NOT NULL, cost TEXT NOT NULL,
           kind INTEGER NOT NULL, commitment_hash TEXT);
         CREATE TABLE IF NOT EXISTS batches (
           chain_id TEXT NOT NULL, number INTEGER NOT NULL, hash TEXT NOT NULL, sequence INTEGER NOT NULL, json TEXT NOT NULL,
           l1_transaction TEXT, PRIMARY KEY (chain_id, number));
+        PRAGMA user_version = ${SCHEMA_VERSION};
       `);
       // Take the write lock now (kept until close in exclusive mode): a second process fails here.
       db.exec("BEGIN IMMEDIATE; COMMIT;");
     } catch (error) {
       db.close();
+      if (error instanceof StoreSchemaError) throw error;
       if (String((error as Error).message).includes("locked")) {
         throw new StoreLockedError(`Another gateway process holds the store of committer ${committer}`);
       }
       throw error;
     }
-    return new GatewayStore(db);
+    let walFd: number | null = null;
+    if (durability === "fsync") {
+      try {
+        // The schema above is a write, so the WAL exists (in exclusive mode it stays until close).
+        // Make it, the database and their directory entries durable once, before any record.
+        db.exec("CREATE TABLE IF NOT EXISTS wal_anchor (x INTEGER); DROP TABLE wal_anchor;");
+        db.pragma("wal_checkpoint(TRUNCATE)");
+        if (!existsSync(`${path}-wal`)) throw new Error("SQLite did not create its write-ahead log");
+        walFd = openSync(`${path}-wal`, "r+");
+        fsyncSync(walFd);
+        const dirFd = openSync(dataDir, "r");
+        try {
+          fsyncSync(dirFd);
+        } finally {
+          closeSync(dirFd);
+        }
+      } catch (error) {
+        if (walFd !== null) closeSync(walFd);
+        db.close();
+        throw error;
+      }
+    }
+    return new GatewayStore(db, walFd);
   }
 
   /** Queues a write; resolves once it is committed (group commit). */
@@ -154,19 +235,65 @@ export class GatewayStore {
       for (const item of queue) item.reject(error);
       return;
     }
-    for (const item of queue) item.resolve();
+    const commitments: Group["commitments"] = [];
+    let last = 0n;
+    for (const { write } of queue) {
+      if (write.kind === "commitment") {
+        commitments.push({ requestHash: write.record.requestHash, sequence: write.record.sequence });
+        if (write.record.sequence > last) last = write.record.sequence;
+      } else if (write.kind === "batch" && write.batch.sequence > last) last = write.batch.sequence;
+    }
+    const committed: Group = { waiters: queue, commitments, lastSequence: last };
+    if (this.#walFd === null) {
+      this.#settle([committed], null);
+      return;
+    }
+    this.#unsynced.push(committed);
+    if (!this.#syncing) this.#sync();
+  }
+
+  /** Makes durable groups visible and resolves their callers (or rejects them on a failed sync). */
+  #settle(groups: Group[], error: Error | null): void {
+    for (const group of groups) {
+      if (error === null) {
+        for (const c of group.commitments) this.#byRequest.set(c.requestHash, c.sequence);
+        if (group.lastSequence > this.#durable) this.#durable = group.lastSequence;
+      }
+      for (const waiter of group.waiters) {
+        if (error === null) waiter.resolve();
+        else waiter.reject(error);
+      }
+    }
+  }
+
+  /** Syncs the WAL on the thread pool; resolves the groups committed before the sync started. */
+  #sync(): void {
+    const fd = this.#walFd as number;
+    const waiting = this.#unsynced;
+    this.#unsynced = [];
+    this.#syncing = true;
+    fdatasync(fd, (error) => {
+      this.#settle(waiting, error);
+      if (this.#unsynced.length > 0) {
+        this.#sync();
+        return;
+      }
+      this.#syncing = false;
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const done of idle) done();
+    });
   }
 
   #apply(write: Write): void {
     const s = this.#statements;
     switch (write.kind) {
       case "commitment":
-        s.commitment.run(write.record.requestHash, write.record.sequence, write.record.json);
-        s.stream.run(write.record.sequence, "commitment", write.record.json);
-        for (const tx of write.record.transactions) s.transaction.run(transactionRow(tx));
+        s.stream.run(write.record.sequence, "commitment", write.record.requestHash, write.record.json);
+        for (const tx of write.record.transactions) s.transaction.run(...transactionRow(tx));
         return;
       case "forced":
-        s.transaction.run(transactionRow(write.tx));
+        s.transaction.run(...transactionRow(write.tx));
         return;
       case "batch":
         s.batch.run(
@@ -176,7 +303,7 @@ export class GatewayStore {
           write.batch.sequence,
           write.batch.json,
         );
-        s.stream.run(write.batch.sequence, "batch", write.batch.json);
+        s.stream.run(write.batch.sequence, "batch", null, write.batch.json);
         return;
       case "batchSent":
         s.batchSent.run(write.l1Transaction, write.chainId.toString(), write.number);
@@ -197,15 +324,18 @@ export class GatewayStore {
     return this.#enqueue({ kind: "batchSent", chainId, number, l1Transaction });
   }
 
+  /** The durable commitment answering `requestHash`, as signed JSON. */
   commitment(requestHash: Hex): string | null {
-    const row = this.#statements.getCommitment.get(requestHash) as { json: string } | undefined;
+    const sequence = this.#byRequest.get(requestHash.toLowerCase());
+    if (sequence === undefined) return null;
+    const row = this.#statements.getRecord.get(sequence) as { json: string } | undefined;
     return row?.json ?? null;
   }
 
-  /** Stream records from `from` on, at most `limit`. */
+  /** Durable stream records from `from` on, at most `limit`. */
   streamFrom(from: bigint, limit: number): StreamRecord[] {
     return (
-      this.#statements.streamFrom.all(from, limit) as {
+      this.#statements.streamFrom.all(from, this.#durable, limit) as {
         sequence: number;
         type: "commitment" | "batch";
         json: string;
@@ -260,42 +390,51 @@ export class GatewayStore {
   /** Consistency check used by tests and at start: every commitment is on the stream, and sequences are unique. */
   check(): { commitments: number; streamed: number; transactions: number; batches: number } {
     const count = (sql: string) => (this.#db.prepare(sql).get() as { n: number }).n;
-    const orphans = count(
-      "SELECT COUNT(*) AS n FROM commitments c LEFT JOIN stream s ON s.sequence = c.sequence WHERE s.sequence IS NULL",
+    const unnamed = count(
+      "SELECT COUNT(*) AS n FROM stream WHERE (type = 'commitment') <> (request_hash IS NOT NULL)",
     );
-    if (orphans !== 0) throw new Error(`store inconsistent: ${orphans} commitments missing from the stream`);
+    if (unnamed !== 0)
+      throw new Error(`store inconsistent: ${unnamed} stream records with a wrong request hash`);
+    const promised = count(
+      "SELECT COUNT(*) AS n FROM transactions t LEFT JOIN stream s ON s.request_hash = t.request_hash WHERE t.request_hash IS NOT NULL AND s.sequence IS NULL",
+    );
+    if (promised !== 0)
+      throw new Error(`store inconsistent: ${promised} promised transactions without a commitment`);
     const integrity = this.#db.pragma("integrity_check", { simple: true });
     if (integrity !== "ok") throw new Error(`store integrity check failed: ${String(integrity)}`);
     return {
-      commitments: count("SELECT COUNT(*) AS n FROM commitments"),
+      commitments: count("SELECT COUNT(*) AS n FROM stream WHERE type = 'commitment'"),
       streamed: count("SELECT COUNT(*) AS n FROM stream"),
       transactions: count("SELECT COUNT(*) AS n FROM transactions"),
       batches: count("SELECT COUNT(*) AS n FROM batches"),
     };
   }
 
-  close(): void {
+  /** Writes what is queued, waits for the sync in flight, and closes. */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.flush();
     this.#closed = true;
+    if (this.#syncing) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#walFd !== null) closeSync(this.#walFd);
     this.#db.close();
   }
 }
 
 function transactionRow(tx: StoredTransaction) {
-  return {
-    txHash: tx.txHash,
-    chainId: tx.chainId.toString(),
-    requestHash: tx.requestHash,
-    sender: tx.sender,
-    nonce: tx.nonce.toString(),
-    raw: tx.raw,
-    bundle: tx.bundle,
-    position: tx.position,
-    targetSlot: tx.targetSlot,
-    gas: tx.gas.toString(),
-    cost: tx.cost.toString(),
-    kind: tx.kind,
-    commitmentHash: tx.commitmentHash,
-  };
+  return [
+    tx.txHash,
+    tx.chainId.toString(),
+    tx.requestHash,
+    tx.sender,
+    tx.nonce.toString(),
+    tx.raw,
+    tx.bundle,
+    tx.position,
+    tx.targetSlot,
+    tx.gas.toString(),
+    tx.cost.toString(),
+    tx.kind,
+    tx.commitmentHash,
+  ] as const;
 }

@@ -223,6 +223,110 @@ describe("decodeTransaction", () => {
     }
   });
 
+  it("decodes EIP-1559 on its fast path exactly as viem does, field by field, on random transactions", async () => {
+    for (let i = 0; i < 60; i++) {
+      const h = (k: string) => keccak256(toHex(`${k} ${i}`));
+      const signer = privateKeyToAccount(h("key"));
+      const data =
+        i % 4 === 0
+          ? "0x"
+          : (`0x${h("data")
+              .slice(2)
+              .repeat(i % 9)}${i % 2 ? "00" : ""}` as Hex);
+      const accessList =
+        i % 3 === 0
+          ? []
+          : Array.from({ length: i % 3 }, (_, k) => ({
+              address: getAddress(h(`al${k}`).slice(0, 42)),
+              storageKeys: Array.from({ length: (i + k) % 3 }, (_, j) => h(`key${k}.${j}`)),
+            }));
+      const raw = await signer.signTransaction({
+        type: "eip1559",
+        chainId: CHAIN + i * 1_000_003,
+        nonce: i % 5 === 0 ? 0 : i * 1_234_567,
+        gas: 21_000n + BigInt(i) * 100_000n,
+        maxFeePerGas: BigInt(h("fee")) >> BigInt(i * 4),
+        maxPriorityFeePerGas: i % 6 === 0 ? 0n : BigInt(h("fee")) >> BigInt(i * 4 + 1),
+        value: i % 2 === 0 ? 0n : BigInt(h("value")) >> BigInt(i * 3),
+        to: i % 7 === 3 ? undefined : getAddress(h("to").slice(0, 42)),
+        data,
+        accessList,
+      });
+      const decoded = decodeTransaction(raw);
+      const parsed = parseTransaction(raw);
+      assert.equal(decoded.hash, keccak256(raw));
+      assert.equal(
+        decoded.from,
+        (await recoverTransactionAddress({ serializedTransaction: raw as never })).toLowerCase(),
+      );
+      assert.equal(decoded.chainId, BigInt(parsed.chainId ?? -1));
+      assert.equal(decoded.nonce, BigInt(parsed.nonce ?? 0));
+      assert.equal(decoded.gas, parsed.gas);
+      assert.equal(decoded.value, parsed.value ?? 0n);
+      assert.equal(decoded.maxFeePerGas, parsed.maxFeePerGas);
+      assert.equal(decoded.maxPriorityFeePerGas, parsed.maxPriorityFeePerGas ?? 0n);
+      assert.equal(decoded.to, parsed.to?.toLowerCase() ?? null);
+      assert.equal(decoded.size, (raw.length - 2) / 2);
+      const expectedGas = intrinsicGas({
+        data: Buffer.from(data.slice(2), "hex"),
+        isCreate: parsed.to === undefined || parsed.to === null,
+        accessList,
+        authorizations: 0,
+      });
+      assert.equal(decoded.intrinsicGas, expectedGas);
+      const touches = new Set<string>();
+      if (parsed.to && data !== "0x") touches.add(parsed.to.toLowerCase());
+      for (const entry of accessList) touches.add(entry.address.toLowerCase());
+      assert.deepEqual(decoded.touches, [...touches]);
+    }
+  });
+
+  it("refuses EIP-1559 bytes that are not canonical RLP", async () => {
+    const signed = await account.signTransaction({
+      type: "eip1559",
+      chainId: CHAIN,
+      nonce: 7,
+      gas: 21_000n,
+      maxFeePerGas: GWEI,
+      to: TO,
+      data: "0x05",
+    });
+    const fields = fromRlp(`0x${signed.slice(4)}`) as (Hex | Hex[])[];
+    // Each field's own encoding; a variant swaps one for a non-canonical encoding of the same value.
+    const encoded = fields.map((f) => toRlp(f as Hex).slice(2));
+    const list = (body: string) => {
+      const n = body.length / 2;
+      return n <= 55 ? `${(0xc0 + n).toString(16)}${body}` : `f8${n.toString(16).padStart(2, "0")}${body}`;
+    };
+    const variant = (index: number, encoding: string) =>
+      `0x02${list(encoded.map((e, i) => (i === index ? encoding : e)).join(""))}` as Hex;
+    assert.equal(`0x02${list(encoded.join(""))}`, signed);
+    assert.equal(
+      code(() => decodeTransaction(signed)),
+      "ok",
+    );
+    assert.equal(encoded[1], "07");
+    assert.equal(encoded[7], "05");
+    const body = encoded.join("");
+    for (const [raw, what] of [
+      [variant(1, "8107"), "a single byte below 0x80 wrapped as a string"],
+      [variant(1, "820007"), "an integer with a leading zero"],
+      [variant(7, "8105"), "a one-byte data field wrapped"],
+      [variant(0, `b803${(encoded[0] as string).slice(2)}`), "a long-form length for a short string"],
+      [`0x02f900${(body.length / 2).toString(16)}${body}`, "a list length with a leading zero"],
+      [`0x02f8${(body.length / 2 + 1).toString(16)}${body}`, "a list longer than its input"],
+      [`${signed}00`, "trailing bytes"],
+      [signed.slice(0, -1), "odd length"],
+      [`${signed.slice(0, -2)}zz`, "not hex"],
+    ] as const) {
+      assert.equal(
+        code(() => decodeTransaction(raw as Hex)),
+        "TX_UNDECODABLE",
+        what,
+      );
+    }
+  });
+
   it("refuses signatures that are malleable, unprotected, out of range or recover no one", async () => {
     const raw = await account.signTransaction({
       type: "eip1559",

@@ -66,7 +66,7 @@ function reopened(world: World, replies: readonly SignedCommitmentJson[]) {
       stored: replies.map((r) => JSON.parse(store.commitment(r.commitment.request_hash) ?? "null")),
     };
   } finally {
-    store.close();
+    void store.close(); // os durability: closes at once
   }
 }
 

@@ -1,3 +1,4 @@
+export * from "./address.ts";
 export * from "./blockHeader.ts";
 export * from "./commitments/codec.ts";
 export * from "./commitments/errors.ts";

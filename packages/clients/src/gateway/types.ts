@@ -5,8 +5,8 @@
  * covers. `baton` holds the same commitment decoded, and what Baton adds (stream cursor, state
  * result, bundle members). Parsers take untrusted JSON and refuse unknown fields.
  */
-import type { BatchJson, CommitmentJson } from "@baton/protocol";
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import { type BatchJson, type CommitmentJson, checksumAddress, isHexAddress } from "@baton/protocol";
+import type { Address, Hex } from "viem";
 import { GatewayApiError } from "./errors.ts";
 
 export interface CommitmentRequestJson {
@@ -136,10 +136,10 @@ export function parseCommitmentRequest(value: unknown): CommitmentRequestJson {
   if (typeof payload !== "string" || !HEX.test(payload)) {
     throw invalid("payload must be 0x-prefixed hex bytes", "payload");
   }
-  if (typeof slasher !== "string" || !isAddress(slasher, { strict: false })) {
+  if (!isHexAddress(slasher)) {
     throw invalid("slasher must be an address", "slasher");
   }
-  return { commitment_type: type, payload: payload as Hex, slasher: getAddress(slasher) };
+  return { commitment_type: type, payload: payload as Hex, slasher: checksumAddress(slasher) };
 }
 
 /** Parses the `request_hash` path parameter. */

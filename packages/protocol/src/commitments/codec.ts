@@ -8,7 +8,8 @@
  * integer may also be a safe-integer JSON number or a 0x-hex string, and addresses are
  * case-insensitive; unknown fields are refused.
  */
-import { type Address, getAddress, type Hex } from "viem";
+import type { Address, Hex } from "viem";
+import { checksumAddress } from "../address.ts";
 import { CommitmentError, CommitmentErrorCode } from "./errors.ts";
 import { type Batch, batchTypes, type Commitment, CommitmentKind, commitmentTypes } from "./types.ts";
 
@@ -94,7 +95,7 @@ function parseAddress(value: unknown, field: string): Address {
       hint: "Write an address as 0x followed by 40 hex digits.",
     });
   }
-  return getAddress(value.toLowerCase());
+  return checksumAddress(value);
 }
 
 /** Reads the fields of `fields` from an untrusted object, by EIP-712 type. */
@@ -141,7 +142,7 @@ function toJson(value: object, fields: readonly Field[]): Record<string, unknown
   for (const { name, type } of fields) {
     const raw = input[name];
     if (/^uint(\d+)$/.test(type)) out[name] = typeof raw === "bigint" ? raw.toString() : raw;
-    else if (type === "address") out[name] = getAddress(raw as string);
+    else if (type === "address") out[name] = checksumAddress(raw as string);
     else out[name] = (raw as string).toLowerCase();
   }
   return out;

@@ -9,9 +9,12 @@ import {
   toHex,
   zeroAddress,
 } from "viem";
+import { type Commitment, commitmentTypes } from "../commitments/types.ts";
 import {
   bundleHash,
+  decodeCommitmentPayload,
   decodePreconfRequest,
+  encodeCommitmentPayload,
   encodePreconfRequest,
   type PreconfRequest,
   PreconfRequestError,
@@ -76,6 +79,55 @@ describe("preconfirmation request codec", () => {
         ),
       ),
     );
+  });
+
+  it("encodes a commitment payload exactly as viem's ABI encoder and decodes back", () => {
+    const h = (i: number, k: string) => keccak256(toHex(`${k}${i}`));
+    for (let i = 0; i < 200; i++) {
+      const commitment: Commitment = {
+        targetSlot: BigInt(h(i, "s")) % 2n ** 64n,
+        chainId: BigInt(i * 977 + 1),
+        kind: (i % 4) as Commitment["kind"],
+        txHash: h(i, "t"),
+        position: BigInt(i % 7),
+        parent: i % 2 === 0 ? `0x${"00".repeat(32)}` : h(i, "p"),
+        postStateRoot: h(i, "r").toUpperCase().replace("0X", "0x") as Hex,
+        tip: BigInt(h(i, "tip")),
+        livenessPenalty: BigInt(i) * 10n ** 15n,
+        insurance: 0n,
+        beneficiary: getAddress(h(i, "b").slice(0, 42)),
+        requestHash: h(i, "q"),
+      };
+      const payload = encodeCommitmentPayload(commitment);
+      assert.equal(
+        payload,
+        encodeAbiParameters(
+          [{ type: "tuple", components: commitmentTypes.Commitment }],
+          [commitment],
+        ).toLowerCase(),
+      );
+      const back = decodeCommitmentPayload(payload);
+      assert.deepEqual(back, { ...commitment, postStateRoot: commitment.postStateRoot.toLowerCase() });
+    }
+    const base = decodeCommitmentPayload(
+      encodeCommitmentPayload({
+        targetSlot: 1n,
+        chainId: 1n,
+        kind: 0,
+        txHash: `0x${"11".repeat(32)}`,
+        position: 0n,
+        parent: `0x${"00".repeat(32)}`,
+        postStateRoot: `0x${"00".repeat(32)}`,
+        tip: 0n,
+        livenessPenalty: 0n,
+        insurance: 0n,
+        beneficiary: zeroAddress,
+        requestHash: `0x${"22".repeat(32)}`,
+      }),
+    );
+    assert.throws(() => encodeCommitmentPayload({ ...base, targetSlot: 2n ** 64n }), RangeError);
+    assert.throws(() => encodeCommitmentPayload({ ...base, tip: -1n }), RangeError);
+    assert.throws(() => encodeCommitmentPayload({ ...base, txHash: "0x12" }), RangeError);
   });
 
   it("bundle hash depends on order and members", () => {

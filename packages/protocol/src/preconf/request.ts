@@ -184,7 +184,28 @@ export function bundleHash(members: readonly BundleMember[]): Hex {
 
 /** ABI-encodes a commitment: `Commitment.payload` of the Commitments API response. */
 export function encodeCommitmentPayload(commitment: Commitment): Hex {
-  return encodeAbiParameters(commitmentParameters, [commitment]);
+  // Every field is static, so the tuple is its words in field order. Written by hand (it is on the
+  // gateway's hot path); `request.test.ts` checks it against viem.
+  const fields = commitment as unknown as Record<string, bigint | number | string>;
+  let out = "0x";
+  for (const { name, type } of commitmentTypes.Commitment) {
+    const value = fields[name] as bigint | number | string;
+    if (type === "bytes32") {
+      if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value))
+        throw new RangeError(`Commitment.${name} is not bytes32`);
+      out += value.slice(2).toLowerCase();
+    } else if (type === "address") {
+      if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value))
+        throw new RangeError(`Commitment.${name} is not an address`);
+      out += value.slice(2).toLowerCase().padStart(64, "0");
+    } else {
+      const bits = Number(type.slice(4));
+      const n = BigInt(value);
+      if (n < 0n || n >> BigInt(bits) !== 0n) throw new RangeError(`Commitment.${name} is not a ${type}`);
+      out += word(n);
+    }
+  }
+  return out as Hex;
 }
 
 /** Decodes `Commitment.payload`. @throws PreconfRequestError `REQUEST_PAYLOAD_UNDECODABLE`. */
