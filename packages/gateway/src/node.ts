@@ -13,8 +13,9 @@ import { L1Ledger } from "./ledger.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
 import { type GatewayOptions, validateGatewayOptions } from "./options.ts";
 import { CurvePricing, type PricingPolicy } from "./pricing.ts";
-import { Sequencer } from "./sequencer.ts";
-import { type GatewayServer, startGatewayServer } from "./server.ts";
+import { inlineRecovery, RecoveryPool, type SenderRecovery } from "./recovery.ts";
+import { Sequencer, storedText } from "./sequencer.ts";
+import { type GatewayServer, JsonText, startGatewayServer } from "./server.ts";
 import { Settlement, type SignedBatch } from "./settlement.ts";
 import { GatewayStore } from "./store.ts";
 import { StreamHub } from "./stream.ts";
@@ -48,6 +49,7 @@ export class Gateway {
       stream: StreamHub;
       l1: L1Access;
       engines: ExecutionEngine[];
+      recovery: SenderRecovery;
       logger: Logger;
       refresher: NodeJS.Timeout;
     },
@@ -99,10 +101,14 @@ export class Gateway {
         logger: logger.child({ module: "settlement" }),
         now,
       });
+      const recovery =
+        options.recoveryThreads > 0 ? new RecoveryPool(options.recoveryThreads) : inlineRecovery;
+      cleanup.push(() => recovery.close());
       sequencer = new Sequencer({
         options,
         domain,
         signer,
+        recovery,
         store,
         windows,
         l1,
@@ -145,12 +151,13 @@ export class Gateway {
               { kind: String(reply.commitment.commitment_type) },
               (performance.now() - started) / 1000,
             );
-            return reply;
+            const text = storedText(reply);
+            return text === undefined ? reply : new JsonText(text);
           },
           commitmentResult: async (requestHash) => {
             const json = store.commitment(requestHash);
             if (json === null) throw new GatewayApiError("COMMITMENT_NOT_FOUND", undefined, { requestHash });
-            return JSON.parse(json);
+            return new JsonText(json);
           },
           slots: async () => {
             const offerings = [
@@ -233,6 +240,7 @@ export class Gateway {
         stream,
         l1,
         engines,
+        recovery,
         logger,
         refresher,
       });
@@ -260,7 +268,7 @@ export class Gateway {
     if (this.#closed) return;
     this.#closed = true;
     this.#accepting = false;
-    const { server, settlement, stream, l1, engines, logger, refresher } = this.parts;
+    const { server, settlement, stream, l1, engines, recovery, logger, refresher } = this.parts;
     clearInterval(refresher);
     // The timer is cleared once drained: left pending, it would keep the process alive for the timeout.
     let timer: NodeJS.Timeout | undefined;
@@ -278,6 +286,7 @@ export class Gateway {
     await server.close();
     l1.close();
     await this.store.close();
+    await recovery.close();
     await Promise.all(engines.map((engine) => engine.close()));
     logger.info("gateway stopped", { sequence: this.sequencer.sequence.toString() });
   }

@@ -48,6 +48,8 @@ export interface GatewayOptions {
   readonly shutdownTimeoutMs: number;
   /** Run the settlement loop (cut, sign and send batches). Off only for benchmarks of the request path. */
   readonly settle: boolean;
+  /** Worker threads recovering transaction senders; 0 recovers on the event loop. */
+  readonly recoveryThreads: number;
 }
 
 export const defaultGatewayOptions = {
@@ -67,6 +69,7 @@ export const defaultGatewayOptions = {
   insuranceWei: 0n,
   shutdownTimeoutMs: 5_000,
   settle: true,
+  recoveryThreads: 1,
 } satisfies Partial<GatewayOptions>;
 
 export function validateGatewayOptions(options: GatewayOptions): Readonly<GatewayOptions> {
@@ -82,6 +85,12 @@ export function validateGatewayOptions(options: GatewayOptions): Readonly<Gatewa
   }
   if (options.durability !== "fsync" && options.durability !== "os")
     problems.push("durability must be fsync or os");
+  if (
+    !Number.isInteger(options.recoveryThreads) ||
+    options.recoveryThreads < 0 ||
+    options.recoveryThreads > 64
+  )
+    problems.push("recoveryThreads must be an integer from 0 to 64");
   const ids = new Set(options.rollups.map((r) => r.genesis.chainId));
   if (ids.size !== options.rollups.length) problems.push("rollup chain ids must be distinct");
   if (problems.length > 0) throw new RangeError(`Invalid gateway options: ${problems.join("; ")}`);

@@ -35,9 +35,10 @@ import { type L1Ledger, worstCaseCost } from "./ledger.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 import type { GatewayOptions } from "./options.ts";
 import type { PriceInput, PricingPolicy } from "./pricing.ts";
+import type { SenderRecovery } from "./recovery.ts";
 import type { GatewayStore, StoredTransaction } from "./store.ts";
 import type { StreamHub } from "./stream.ts";
-import { type DecodedTransaction, decodeTransaction, effectivePriorityFee } from "./transaction.ts";
+import { type DecodedTransaction, decodeTransactionParts, effectivePriorityFee } from "./transaction.ts";
 import type { Window, WindowTracker } from "./windows.ts";
 
 /** Gas and blobs promised in one window, per chain. */
@@ -70,6 +71,7 @@ export interface SequencerDeps {
   readonly options: Readonly<GatewayOptions>;
   readonly domain: BatonDomain;
   readonly signer: DigestSigner;
+  readonly recovery: SenderRecovery;
   readonly store: GatewayStore;
   readonly windows: WindowTracker;
   readonly l1: L1Access;
@@ -82,6 +84,14 @@ export interface SequencerDeps {
   readonly now: () => number;
   /** Cuts the open batches of windows other than `targetSlot` before a promise in it. */
   readonly cutStale: (targetSlot: bigint) => void;
+}
+
+/** The JSON text each reply was stored as: the server sends it as is instead of serializing again. */
+const replyText = new WeakMap<SignedCommitmentJson, string>();
+
+/** The stored JSON text of a reply from {@link Sequencer.request}, if it has one. */
+export function storedText(reply: SignedCommitmentJson): string | undefined {
+  return replyText.get(reply);
 }
 
 export class Sequencer {
@@ -127,7 +137,7 @@ export class Sequencer {
   // ---------------------------------------------------------------------------------------------
   // Checks that need no state.
 
-  #check(body: CommitmentRequestJson): Checked {
+  async #check(body: CommitmentRequestJson): Promise<Checked> {
     const { options, domain } = this.deps;
     if (body.slasher.toLowerCase() !== domain.verifyingContract.toLowerCase()) {
       throw new GatewayApiError("WRONG_SLASHER", undefined, { expected: domain.verifyingContract });
@@ -151,12 +161,22 @@ export class Sequencer {
     if (kind === CommitmentKind.bundle ? count < 2 || count > options.maxBundleSize : count !== 1) {
       throw new GatewayApiError("WRONG_TRANSACTION_COUNT", undefined, { count, kind });
     }
-    const txs = request.transactions.map((raw) => {
+    const parts = request.transactions.map((raw) => {
       if ((raw.length - 2) / 2 > options.maxTxBytes) {
         throw new GatewayApiError("TX_TOO_LARGE", undefined, { limit: options.maxTxBytes });
       }
-      return decodeTransaction(raw);
+      return decodeTransactionParts(raw);
     });
+    // Senders are recovered off the event loop (the largest fixed cost of a request).
+    const txs = await Promise.all(
+      parts.map(async (part): Promise<DecodedTransaction> => {
+        if ("from" in part) return part;
+        const { signer, ...tx } = part;
+        const from = await this.deps.recovery.recover(signer.digest, signer.signature, signer.yParity);
+        if (from === null) throw new GatewayApiError("TX_BAD_SIGNATURE", "Signature recovers no sender");
+        return { ...tx, from };
+      }),
+    );
     const seen = new Set<Hex>();
     for (const tx of txs) {
       if (seen.has(tx.hash)) throw new GatewayApiError("DUPLICATE_IN_BUNDLE", undefined, { txHash: tx.hash });
@@ -218,7 +238,7 @@ export class Sequencer {
   }
 
   async #request(body: CommitmentRequestJson): Promise<SignedCommitmentJson> {
-    const checked = this.#check(body);
+    const checked = await this.#check(body);
     const stored = this.#existing(checked.requestHash);
     if (stored !== null) return stored;
     for (const tx of checked.txs) {
@@ -243,7 +263,10 @@ export class Sequencer {
     const inflight = this.#inflight.get(requestHash);
     if (inflight !== undefined) return inflight;
     const json = this.deps.store.commitment(requestHash);
-    return json === null ? null : Promise.resolve(JSON.parse(json) as SignedCommitmentJson);
+    if (json === null) return null;
+    const reply = JSON.parse(json) as SignedCommitmentJson;
+    replyText.set(reply, json);
+    return Promise.resolve(reply);
   }
 
   /** Reads what the decision needs from L1 (outside the section). */
@@ -518,6 +541,7 @@ export class Sequencer {
     );
     for (const tx of checked.txs) this.#promisedTxs.set(tx.hash, checked.requestHash);
     const text = JSON.stringify(reply);
+    replyText.set(reply, text);
     const started = performance.now();
     const durable = this.deps.store
       .saveCommitment({ requestHash: checked.requestHash, json: text, sequence, transactions: stored })
@@ -545,7 +569,7 @@ export class Sequencer {
 
   /** The price of a request now (does not promise). */
   async quote(body: CommitmentRequestJson) {
-    const checked = this.#check(body);
+    const checked = await this.#check(body);
     const nowMs = this.deps.now();
     const window = this.deps.windows.servingWindow(nowMs, checked.requestedSlot);
     const usage = this.usage(window.targetSlot);

@@ -17,6 +17,11 @@ import type { Logger } from "@baton/protocol";
 import type { GatewayMetrics } from "./metrics.ts";
 import type { StreamHub } from "./stream.ts";
 
+/** A handler's output already serialized as JSON (sent as is). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export type RouteHandlers = {
   [Id in GatewayRouteId]: (
     input: Parameters<(typeof gatewayRoutes)[Id]["encodeInput"]>[0],
@@ -148,7 +153,7 @@ export async function startGatewayServer(
       const input = matched.route.parseInput({ body, params: matched.params, query: url.searchParams });
       const handler = deps.handlers[matched.id] as (input: unknown) => Promise<unknown>;
       const output = await handler(input);
-      reply(response, 200, JSON.stringify(output));
+      reply(response, 200, output instanceof JsonText ? output.text : JSON.stringify(output));
       deps.metrics.requests.inc({ route: routeId, outcome: "ok", code: "OK" });
     } catch (error) {
       const apiError =

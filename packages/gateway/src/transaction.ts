@@ -70,6 +70,25 @@ export function intrinsicGas(tx: {
  * @throws GatewayApiError `TX_UNDECODABLE`, `TX_BAD_SIGNATURE`.
  */
 export function decodeTransaction(raw: Hex): DecodedTransaction {
+  const parts = decodeTransactionParts(raw);
+  if ("from" in parts) return parts;
+  const { signer, ...tx } = parts;
+  const from = recoverSigner(signer.digest, signer.signature, signer.yParity);
+  if (from === null) throw new GatewayApiError("TX_BAD_SIGNATURE", "Signature recovers no sender");
+  return { ...tx, from };
+}
+
+/** A decoded transaction whose sender is still to be recovered (off the event loop). */
+export interface UnrecoveredTransaction extends Omit<DecodedTransaction, "from"> {
+  readonly signer: { readonly digest: Uint8Array; readonly signature: Uint8Array; readonly yParity: number };
+}
+
+/**
+ * Decodes and checks a signed transaction, leaving the sender recovery of the common case
+ * (EIP-1559) to the caller; other types come back with their sender.
+ * @throws GatewayApiError `TX_UNDECODABLE`, `TX_BAD_SIGNATURE`.
+ */
+export function decodeTransactionParts(raw: Hex): DecodedTransaction | UnrecoveredTransaction {
   if (raw.length < 4) throw undecodable("empty");
   if (raw.startsWith("0x02")) return decodeEip1559(raw);
   return decodeWithViem(raw);
@@ -81,7 +100,7 @@ export function decodeTransaction(raw: Hex): DecodedTransaction {
  * (`transaction.test.ts` compares the two on random transactions). The signing hash is taken over
  * the original bytes of the first nine fields, which canonical RLP makes the only encoding.
  */
-function decodeEip1559(raw: Hex): DecodedTransaction {
+function decodeEip1559(raw: Hex): UnrecoveredTransaction {
   const bytes = Buffer.from(raw.slice(2), "hex");
   // Buffer.from stops at the first character that is not hex: a short result means bad input.
   if (bytes.length * 2 !== raw.length - 2) throw undecodable("not hex bytes");
@@ -154,8 +173,6 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
   const signature = Buffer.alloc(64);
   bytes.copy(signature, 32 - (field(10).end - field(10).dataStart), field(10).dataStart, field(10).end);
   bytes.copy(signature, 64 - (field(11).end - field(11).dataStart), field(11).dataStart, field(11).end);
-  const from = recoverSigner(digest, signature, yParity);
-  if (from === null) throw new GatewayApiError("TX_BAD_SIGNATURE", "Signature recovers no sender");
   const touches = new Set<Address>();
   if (to !== null && data.length > 0) touches.add(to);
   for (const entry of accessList) touches.add(entry.address);
@@ -164,7 +181,7 @@ function decodeEip1559(raw: Hex): DecodedTransaction {
     hash: `0x${keccak256Buffer(bytes).toString("hex")}`,
     type: "eip1559",
     chainId,
-    from,
+    signer: { digest, signature, yParity },
     to,
     nonce,
     gas,

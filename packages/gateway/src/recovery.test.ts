@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { it } from "node:test";
+import secp256k1 from "secp256k1";
+import { keccak256, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { recoverSigner } from "./crypto.ts";
+import { inlineRecovery, RecoveryPool } from "./recovery.ts";
+
+function signed(i: number) {
+  const key = Buffer.from(keccak256(toHex(`key ${i}`)).slice(2), "hex");
+  const digest = Buffer.from(keccak256(toHex(`digest ${i}`)).slice(2), "hex");
+  const { signature, recid } = secp256k1.ecdsaSign(digest, key);
+  return {
+    digest,
+    signature,
+    yParity: recid,
+    address: privateKeyToAccount(toHex(key)).address.toLowerCase(),
+  };
+}
+
+it("recovers on worker threads what inline recovery does, in batches, for good and bad signatures", async () => {
+  const pool = new RecoveryPool(2);
+  try {
+    const cases = Array.from({ length: 300 }, (_, i) => signed(i));
+    // Every third signature is made to recover no one (r = 0 is no curve point) or someone else.
+    const inputs = cases.map((c, i) =>
+      i % 3 === 1
+        ? { ...c, signature: Uint8Array.from(c.signature).fill(0, 0, 32) }
+        : i % 3 === 2
+          ? { ...c, yParity: 1 - c.yParity }
+          : c,
+    );
+    const answers = await Promise.all(inputs.map((c) => pool.recover(c.digest, c.signature, c.yParity)));
+    for (const [i, c] of inputs.entries()) {
+      const inline = await inlineRecovery.recover(c.digest, c.signature, c.yParity);
+      assert.equal(answers[i], inline, `case ${i}`);
+      assert.equal(answers[i], recoverSigner(c.digest, c.signature, c.yParity));
+      if (i % 3 === 0) assert.equal(answers[i], cases[i]?.address);
+      if (i % 3 === 1) assert.equal(answers[i], null);
+      if (i % 3 === 2) assert.notEqual(answers[i], cases[i]?.address);
+    }
+    // Later calls (new batches) still answer.
+    const one = signed(999);
+    assert.equal(await pool.recover(one.digest, one.signature, one.yParity), one.address);
+  } finally {
+    await pool.close();
+  }
+  const one = signed(1);
+  await assert.rejects(pool.recover(one.digest, one.signature, one.yParity), /closed/);
+});
