@@ -153,6 +153,11 @@ async function run(job: Job) {
   const end = warmupEnd + job.seconds * 1000;
   let measuredOk = 0;
 
+  /**
+   * Sends a request for `sender`. Its latency runs from `t0`: the moment it was sent, or, when it had
+   * to wait for the gateway (no free connection), the moment it was due; the client's own timer
+   * granularity is not counted against the gateway, waiting for the gateway is.
+   */
   const dispatch = (sender: number, t0: number) => {
     const connection = idle.pop();
     if (connection === undefined) {
@@ -202,8 +207,8 @@ async function run(job: Job) {
     }
     await new Promise((resolve) => setTimeout(resolve, end - performance.now()));
   } else {
-    // Open loop: requests are due at a fixed rate whatever the replies do; a request's latency runs
-    // from when it was due.
+    // Open loop: requests are due at a fixed rate whatever the replies do, sent on a 1 ms tick; a
+    // request that finds every sender still waiting for an answer is counted as backlog.
     const interval = 1000 / job.rate;
     let due = performance.now();
     while (performance.now() < end) {
@@ -211,7 +216,7 @@ async function run(job: Job) {
       while (due <= now) {
         const s = free.shift();
         if (s === undefined) backlog++;
-        else dispatch(s, due);
+        else dispatch(s, now);
         due += interval;
       }
       // A 1 ms timer, not a spin: the load process should leave the CPU to the gateway.

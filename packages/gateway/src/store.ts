@@ -87,10 +87,15 @@ type Waiter = { resolve: () => void; reject: (error: unknown) => void };
 
 /** A committed group: its callers, and what becomes visible once it is durable. */
 interface Group {
+  /** Commit order (0, 1, 2, …). */
+  readonly index: number;
   readonly waiters: Waiter[];
   readonly commitments: { requestHash: Hex; sequence: bigint }[];
   readonly lastSequence: bigint;
 }
+
+/** WAL syncs running at once on the thread pool (libuv's has 4 threads by default). */
+const MAX_SYNCS_IN_FLIGHT = 2;
 
 /** The schema this code writes (`PRAGMA user_version`). */
 const SCHEMA_VERSION = 2;
@@ -103,13 +108,17 @@ export class GatewayStore {
   readonly #statements;
   /** The WAL file, synced after commits in `fsync` durability; null in `os` durability. */
   readonly #walFd: number | null;
-  /** Committed, waiting for a sync to start. */
-  #unsynced: Group[] = [];
+  /** Committed groups not yet settled, in commit order. */
+  #unsettled: Group[] = [];
+  /** Groups committed so far; a sync started now covers every one of them. */
+  #committedGroups = 0;
+  /** Groups covered by the latest sync started. */
+  #coveredGroups = 0;
+  #syncsInFlight = 0;
   /** Durable commitments by request hash (their stream sequence). */
   readonly #byRequest = new Map<string, bigint>();
   /** The highest durable stream sequence: replay never goes past it. */
   #durable = 0n;
-  #syncing = false;
   #idle: (() => void)[] = [];
 
   private constructor(db: Database.Database, walFd: number | null) {
@@ -243,13 +252,18 @@ export class GatewayStore {
         if (write.record.sequence > last) last = write.record.sequence;
       } else if (write.kind === "batch" && write.batch.sequence > last) last = write.batch.sequence;
     }
-    const committed: Group = { waiters: queue, commitments, lastSequence: last };
+    const committed: Group = {
+      index: this.#committedGroups++,
+      waiters: queue,
+      commitments,
+      lastSequence: last,
+    };
     if (this.#walFd === null) {
       this.#settle([committed], null);
       return;
     }
-    this.#unsynced.push(committed);
-    if (!this.#syncing) this.#sync();
+    this.#unsettled.push(committed);
+    if (this.#syncsInFlight < MAX_SYNCS_IN_FLIGHT) this.#sync();
   }
 
   /** Makes durable groups visible and resolves their callers (or rejects them on a failed sync). */
@@ -266,19 +280,26 @@ export class GatewayStore {
     }
   }
 
-  /** Syncs the WAL on the thread pool; resolves the groups committed before the sync started. */
+  /**
+   * Syncs the WAL on the thread pool. A sync makes durable every group committed before it started,
+   * so the groups settle in commit order whichever sync returns first. Up to
+   * {@link MAX_SYNCS_IN_FLIGHT} run at once: a group committed during a sync need not wait for it to
+   * end before its own starts.
+   */
   #sync(): void {
-    const fd = this.#walFd as number;
-    const waiting = this.#unsynced;
-    this.#unsynced = [];
-    this.#syncing = true;
-    fdatasync(fd, (error) => {
-      this.#settle(waiting, error);
-      if (this.#unsynced.length > 0) {
+    const upTo = this.#committedGroups;
+    this.#coveredGroups = upTo;
+    this.#syncsInFlight++;
+    fdatasync(this.#walFd as number, (error) => {
+      this.#syncsInFlight--;
+      let count = 0;
+      while (count < this.#unsettled.length && (this.#unsettled[count] as Group).index < upTo) count++;
+      this.#settle(this.#unsettled.splice(0, count), error);
+      if (this.#committedGroups > this.#coveredGroups) {
         this.#sync();
         return;
       }
-      this.#syncing = false;
+      if (this.#syncsInFlight > 0) return;
       const idle = this.#idle;
       this.#idle = [];
       for (const done of idle) done();
@@ -415,7 +436,7 @@ export class GatewayStore {
     if (this.#closed) return;
     this.flush();
     this.#closed = true;
-    if (this.#syncing) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#syncsInFlight > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
     if (this.#walFd !== null) closeSync(this.#walFd);
     this.#db.close();
   }
