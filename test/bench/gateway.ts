@@ -201,6 +201,19 @@ try {
     firstSender: 0,
     perSender: 0,
   });
+  // The same echo at the offered rate: the latency floor of the load process and HTTP stack.
+  const echoOpen = await runLoad({
+    ...base,
+    url: echoUrl,
+    path: "/",
+    echo: true,
+    mode: "open",
+    rate,
+    concurrency: 0,
+    senders,
+    firstSender: 0,
+    perSender: 0,
+  });
   echo.close();
 
   // Baseline 2: a bare loop of sign + persist (same store, same signer, same group commit).
@@ -293,6 +306,7 @@ try {
   row(`gateway, open loop ${rate}/s`, open);
   row("gateway, closed loop x64", closed);
   row("echo server, closed x64", echoRun);
+  row(`echo server, open ${rate}/s`, echoOpen);
   console.log(`bare persist+sign loop      ${result.barePersistSignRps.toString().padStart(7)}`);
   console.log(
     `targets: p50 <= 2 ms (${result.p50Ms <= 2 ? "met" : "missed"}), p99 <= 10 ms (${result.p99Ms <= 10 ? "met" : "missed"}) at ${rate}/s; ` +

@@ -19,7 +19,7 @@ function signed(i: number) {
 }
 
 it("recovers on worker threads what inline recovery does, in batches, for good and bad signatures", async () => {
-  const pool = new RecoveryPool(2);
+  const pool = new RecoveryPool(2, "always");
   try {
     const cases = Array.from({ length: 300 }, (_, i) => signed(i));
     // Every third signature is made to recover no one (r = 0 is no curve point) or someone else.
@@ -47,4 +47,26 @@ it("recovers on worker threads what inline recovery does, in batches, for good a
   }
   const one = signed(1);
   await assert.rejects(pool.recover(one.digest, one.signature, one.yParity), /closed/);
+});
+
+it("recovers inline while the event loop is lightly used, and on the workers once it is busy", async () => {
+  const pool = new RecoveryPool(1);
+  try {
+    const one = signed(7);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(pool.offloading, false);
+    assert.equal(await pool.recover(one.digest, one.signature, one.yParity), one.address);
+    // Keep the loop busy (90% of each millisecond) for a few sampling intervals.
+    const until = performance.now() + 400;
+    while (performance.now() < until) {
+      const slice = performance.now() + 0.9;
+      while (performance.now() < slice) {}
+      await new Promise((resolve) => setImmediate(resolve));
+      if (pool.offloading) break;
+    }
+    assert.equal(pool.offloading, true);
+    assert.equal(await pool.recover(one.digest, one.signature, one.yParity), one.address);
+  } finally {
+    await pool.close();
+  }
 });

@@ -1,9 +1,12 @@
 /**
  * Sender recovery off the event loop. Recovering a transaction's sender is the largest fixed cost of
- * a request (about 70 µs of native secp256k1 here), and requests are independent, so it runs on
- * worker threads: the signatures of every request parsed in one turn of the event loop travel to a
- * worker as one message. With no threads configured it runs inline.
+ * a request (about 70 µs of native secp256k1 here), and requests are independent, so under load it
+ * runs on worker threads: the signatures of every request parsed in one turn of the event loop travel
+ * to a worker as one message. A hand-off costs latency (the worker must be scheduled), so while the
+ * event loop is lightly used (below {@link OFFLOAD_ABOVE_UTILIZATION} over the last interval)
+ * recovery stays inline. With no threads configured it always runs inline.
  */
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { Address } from "viem";
 import { recoverSigner } from "./crypto.ts";
@@ -28,8 +31,15 @@ interface Job {
   readonly reject: (error: Error) => void;
 }
 
+/** Event-loop utilization above which recovery moves to the workers. */
+export const OFFLOAD_ABOVE_UTILIZATION = 0.5;
+const UTILIZATION_INTERVAL_MS = 100;
+
 export class RecoveryPool implements SenderRecovery {
   readonly #workers: Worker[];
+  readonly #sampler: NodeJS.Timeout;
+  #utilization = performance.eventLoopUtilization();
+  #offload: boolean;
   readonly #waiting = new Map<number, Job[]>();
   #queue: Job[] = [];
   #scheduled = false;
@@ -37,9 +47,24 @@ export class RecoveryPool implements SenderRecovery {
   #nextWorker = 0;
   #closed = false;
 
-  constructor(threads: number) {
+  /** `offload`: "auto" follows the event loop's utilization; "always" is for tests. */
+  constructor(threads: number, offload: "auto" | "always" = "auto") {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError("threads must be a positive integer");
     this.#workers = Array.from({ length: threads }, (_, i) => this.#spawn(i));
+    this.#offload = offload === "always";
+    this.#sampler = setInterval(() => {
+      if (offload === "always") return;
+      const now = performance.eventLoopUtilization();
+      this.#offload =
+        performance.eventLoopUtilization(now, this.#utilization).utilization > OFFLOAD_ABOVE_UTILIZATION;
+      this.#utilization = now;
+    }, UTILIZATION_INTERVAL_MS);
+    this.#sampler.unref();
+  }
+
+  /** Whether recovery currently goes to the workers. */
+  get offloading(): boolean {
+    return this.#offload;
   }
 
   #spawn(index: number): Worker {
@@ -60,6 +85,7 @@ export class RecoveryPool implements SenderRecovery {
 
   recover(digest: Uint8Array, signature: Uint8Array, yParity: number): Promise<Address | null> {
     if (this.#closed) return Promise.reject(new Error("recovery pool is closed"));
+    if (!this.#offload) return Promise.resolve(recoverSigner(digest, signature, yParity));
     return new Promise((resolve, reject) => {
       this.#queue.push({ digest, signature, yParity, resolve, reject });
       if (!this.#scheduled) {
@@ -107,6 +133,7 @@ export class RecoveryPool implements SenderRecovery {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#sampler);
     this.#fail(new Error("recovery pool closed"));
     await Promise.all(this.#workers.map((worker) => worker.terminate()));
   }
