@@ -174,7 +174,9 @@ async function run(job: Job) {
           latencies.push(t1 - t0);
           measuredOk++;
           const second = Math.floor((t0 - warmupEnd) / 1000);
-          (bySecond[second] ??= []).push(t1 - t0);
+          const bucket = bySecond[second] ?? [];
+          bucket.push(t1 - t0);
+          bySecond[second] = bucket;
         }
         if (!job.echo) {
           nonces[sender] = (nonces[sender] as number) + 1;
