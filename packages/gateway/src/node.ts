@@ -212,7 +212,8 @@ export class Gateway {
               servingWindow = null;
             }
             return {
-              status: gateway?.accepting === false ? "stopping" : "ok",
+              // A store whose sync failed refuses every write: the gateway promises nothing more.
+              status: gateway?.accepting === false ? "stopping" : store.failure !== null ? "degraded" : "ok",
               committer: signer.address,
               headSlot: Number(windows.reachableSlot(now(), 0)) - 1,
               servingWindow,

@@ -70,3 +70,42 @@ it("recovers inline while the event loop is lightly used, and on the workers onc
     await pool.close();
   }
 });
+
+it("a worker that dies fails only its own jobs; the others answer, and its slot is refilled", async () => {
+  const pool = new RecoveryPool(2, "always");
+  try {
+    const one = signed(3);
+    const batch = () =>
+      Array.from({ length: 500 }, () => pool.recover(one.digest, one.signature, one.yParity));
+    const first = batch(); // sent to slot 0 on the next turn
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batch(); // slot 1
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.crashWorker(0);
+    const firstResults = await Promise.allSettled(first);
+    const secondResults = await Promise.allSettled(second);
+    assert.ok(firstResults.every((r) => r.status === "rejected" && /exited/.test(String(r.reason))));
+    assert.ok(secondResults.every((r) => r.status === "fulfilled" && r.value === one.address));
+    // While slot 0 is replaced, batches go to slot 1; once refilled, to both.
+    for (let round = 0; round < 4; round++) {
+      for (const answer of await Promise.all(batch())) assert.equal(answer, one.address);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    for (let round = 0; round < 4; round++) {
+      for (const answer of await Promise.all(batch())) assert.equal(answer, one.address);
+    }
+  } finally {
+    await pool.close();
+  }
+});
+
+it("close rejects jobs queued but not yet sent", async () => {
+  const pool = new RecoveryPool(1, "always");
+  const one = signed(4);
+  const queued = pool.recover(one.digest, one.signature, one.yParity).then(
+    () => "answered",
+    (error: unknown) => String(error),
+  );
+  await pool.close();
+  assert.match(await queued, /closed/);
+});

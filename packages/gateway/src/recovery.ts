@@ -35,12 +35,18 @@ interface Job {
 export const OFFLOAD_ABOVE_UTILIZATION = 0.5;
 const UTILIZATION_INTERVAL_MS = 100;
 
+/** A worker that died is replaced after this long (recovery runs inline meanwhile). */
+const RESPAWN_DELAY_MS = 1_000;
+
 export class RecoveryPool implements SenderRecovery {
-  readonly #workers: Worker[];
+  /** Live workers by slot; null while a dead one waits to be replaced. */
+  readonly #workers: (Worker | null)[];
   readonly #sampler: NodeJS.Timeout;
+  readonly #respawns = new Set<NodeJS.Timeout>();
   #utilization = performance.eventLoopUtilization();
   #offload: boolean;
-  readonly #waiting = new Map<number, Job[]>();
+  /** Batches owed an answer: their jobs and the worker slot they went to. */
+  readonly #waiting = new Map<number, { jobs: Job[]; slot: number }>();
   #queue: Job[] = [];
   #scheduled = false;
   #nextId = 0;
@@ -50,7 +56,7 @@ export class RecoveryPool implements SenderRecovery {
   /** `offload`: "auto" follows the event loop's utilization; "always" is for tests. */
   constructor(threads: number, offload: "auto" | "always" = "auto") {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError("threads must be a positive integer");
-    this.#workers = Array.from({ length: threads }, (_, i) => this.#spawn(i));
+    this.#workers = Array.from({ length: threads }, (_, slot) => this.#spawn(slot));
     this.#offload = offload === "always";
     this.#sampler = setInterval(() => {
       if (offload === "always") return;
@@ -67,17 +73,26 @@ export class RecoveryPool implements SenderRecovery {
     return this.#offload;
   }
 
-  #spawn(index: number): Worker {
+  #spawn(slot: number): Worker {
     const worker = new Worker(new URL("./recoveryWorker.mjs", import.meta.url));
     worker.on("message", ({ id, out }: { id: number; out: Uint8Array }) => this.#answer(id, out));
-    // A worker that dies takes its owed answers with it: those requests fail (INTERNAL), and a new
-    // worker takes its place.
-    worker.on("error", (error) => this.#fail(error));
-    worker.on("exit", () => {
-      if (this.#closed) return;
-      this.#fail(new Error("recovery worker exited"));
-      this.#workers[index] = this.#spawn(index);
-    });
+    // A worker that dies takes only its own owed answers with it (those requests fail with
+    // INTERNAL); its slot is refilled after a delay, so a worker that cannot start does not spin.
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed || this.#closed) return;
+      failed = true;
+      this.#workers[slot] = null;
+      this.#failSlot(slot, error);
+      const timer = setTimeout(() => {
+        this.#respawns.delete(timer);
+        if (!this.#closed) this.#workers[slot] = this.#spawn(slot);
+      }, RESPAWN_DELAY_MS);
+      timer.unref();
+      this.#respawns.add(timer);
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`recovery worker exited (${code})`)));
     // Idle workers must not keep the process alive.
     if (this.#waiting.size === 0) worker.unref();
     return worker;
@@ -100,6 +115,16 @@ export class RecoveryPool implements SenderRecovery {
     const jobs = this.#queue;
     this.#queue = [];
     if (jobs.length === 0) return;
+    let slot = -1;
+    for (let tries = 0; tries < this.#workers.length && slot < 0; tries++) {
+      const candidate = this.#nextWorker++ % this.#workers.length;
+      if (this.#workers[candidate] !== null) slot = candidate;
+    }
+    if (slot < 0) {
+      // Every worker is being replaced: recover on this thread meanwhile.
+      for (const job of jobs) job.resolve(recoverSigner(job.digest, job.signature, job.yParity));
+      return;
+    }
     const bytes = new Uint8Array(jobs.length * 97);
     jobs.forEach((job, i) => {
       bytes.set(job.digest, i * 97);
@@ -107,34 +132,53 @@ export class RecoveryPool implements SenderRecovery {
       bytes[i * 97 + 96] = job.yParity;
     });
     const id = this.#nextId++;
-    this.#waiting.set(id, jobs);
-    const worker = this.#workers[this.#nextWorker++ % this.#workers.length] as Worker;
-    // Referenced while it owes an answer, so a pending request keeps the process up.
-    if (this.#waiting.size === 1) for (const w of this.#workers) w.ref();
-    worker.postMessage({ id, jobs: bytes }, [bytes.buffer]);
+    this.#waiting.set(id, { jobs, slot });
+    // Referenced while they owe an answer, so a pending request keeps the process up.
+    if (this.#waiting.size === 1) this.#setRef(true);
+    (this.#workers[slot] as Worker).postMessage({ id, jobs: bytes }, [bytes.buffer]);
+  }
+
+  #setRef(ref: boolean): void {
+    for (const worker of this.#workers) {
+      if (ref) worker?.ref();
+      else worker?.unref();
+    }
   }
 
   #answer(id: number, out: Uint8Array): void {
-    const jobs = this.#waiting.get(id);
-    if (jobs === undefined) return;
+    const owed = this.#waiting.get(id);
+    if (owed === undefined) return;
     this.#waiting.delete(id);
-    if (this.#waiting.size === 0) for (const w of this.#workers) w.unref();
-    jobs.forEach((job, i) => {
+    if (this.#waiting.size === 0) this.#setRef(false);
+    owed.jobs.forEach((job, i) => {
       job.resolve(
         out[i * 21] === 1 ? `0x${Buffer.from(out.subarray(i * 21 + 1, i * 21 + 21)).toString("hex")}` : null,
       );
     });
   }
 
-  #fail(error: Error): void {
-    for (const jobs of this.#waiting.values()) for (const job of jobs) job.reject(error);
-    this.#waiting.clear();
+  #failSlot(slot: number | null, error: Error): void {
+    for (const [id, owed] of this.#waiting) {
+      if (slot !== null && owed.slot !== slot) continue;
+      this.#waiting.delete(id);
+      for (const job of owed.jobs) job.reject(error);
+    }
+    if (this.#waiting.size === 0) this.#setRef(false);
+  }
+
+  /** Terminates the worker of `slot` as a crash would (for tests of the pool's recovery). */
+  async crashWorker(slot: number): Promise<void> {
+    await this.#workers[slot]?.terminate();
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#sampler);
-    this.#fail(new Error("recovery pool closed"));
-    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+    for (const timer of this.#respawns) clearTimeout(timer);
+    const error = new Error("recovery pool closed");
+    for (const job of this.#queue.splice(0)) job.reject(error);
+    this.#failSlot(null, error);
+    await Promise.all(this.#workers.map((worker) => worker?.terminate()));
   }
 }

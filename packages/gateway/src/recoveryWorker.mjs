@@ -8,10 +8,22 @@ import { parentPort } from "node:worker_threads";
 
 const require = createRequire(import.meta.url);
 const secp256k1 = require("secp256k1");
-// keccak256 through the native sponge of the `keccak` package, as @baton/protocol's keccak.ts does.
-const keccakDir = dirname(require.resolve("keccak/package.json"));
-const KeccakState = createRequire(`${keccakDir}/bindings.js`)("node-gyp-build")(keccakDir);
-const state = new KeccakState();
+// keccak256 through the native sponge of the `keccak` package, as @baton/protocol's keccak.ts does;
+// where the addon cannot load, through the package's own pure-JS build.
+let hash;
+try {
+  const keccakDir = dirname(require.resolve("keccak/package.json"));
+  const KeccakState = createRequire(`${keccakDir}/bindings.js`)("node-gyp-build")(keccakDir);
+  const state = new KeccakState();
+  hash = (data) => {
+    state.initialize(1088, 512);
+    state.absorb(data);
+    return state.squeeze(32);
+  };
+} catch {
+  const createKeccakHash = require("keccak/js");
+  hash = (data) => createKeccakHash("keccak256").update(data).digest();
+}
 
 parentPort.on("message", ({ id, jobs }) => {
   const count = jobs.length / 97;
@@ -25,10 +37,8 @@ parentPort.on("message", ({ id, jobs }) => {
         jobs.subarray(at, at + 32),
         false,
       );
-      state.initialize(1088, 512);
-      state.absorb(Buffer.from(key.buffer, key.byteOffset + 1, 64));
       out[i * 21] = 1;
-      out.set(state.squeeze(32).subarray(12), i * 21 + 1);
+      out.set(hash(Buffer.from(key.buffer, key.byteOffset + 1, 64)).subarray(12), i * 21 + 1);
     } catch {
       out[i * 21] = 0;
     }

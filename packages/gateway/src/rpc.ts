@@ -72,6 +72,7 @@ export class JsonRpcBatcher {
     const done = () => {
       if (settled) return false;
       settled = true;
+      clearTimeout(deadline);
       if (--this.#inFlight === 0 && this.#closed) this.#agent.destroy();
       return true;
     };
@@ -85,7 +86,6 @@ export class JsonRpcBatcher {
         method: "POST",
         agent: this.#agent,
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        timeout: this.options.timeoutMs ?? 10_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -120,7 +120,14 @@ export class JsonRpcBatcher {
         });
       },
     );
-    req.on("timeout", () => req.destroy(new JsonRpcError("JSON-RPC request timed out", null)));
+    // A deadline for the whole exchange (a socket timeout would only catch silence).
+    const deadline = setTimeout(
+      () => req.destroy(new JsonRpcError("JSON-RPC request timed out", null)),
+      this.options.timeoutMs ?? 10_000,
+    );
+    req.on("close", () => {
+      if (!settled) fail(new JsonRpcError("JSON-RPC connection closed before the answer", null));
+    });
     req.on("error", (error) =>
       fail(error instanceof JsonRpcError ? error : new JsonRpcError(error.message, null)),
     );

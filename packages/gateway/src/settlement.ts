@@ -45,6 +45,8 @@ const TICK_MS = 50;
 export class Settlement {
   /** Signed batches waiting for an inbox transaction, in cut order. */
   #queue: SignedBatch[] = [];
+  /** Sealed batches whose records are not durable yet: none is sent before its record is. */
+  readonly #unsaved = new Map<SignedBatch, Promise<void>>();
   #timer: NodeJS.Timeout | null = null;
   #ticking = false;
   #nonce: number | null = null;
@@ -87,12 +89,21 @@ export class Settlement {
     const sequence = this.deps.sequencer().nextSequence();
     const signed: SignedBatch = { ...cut, signature, sequence };
     const json = JSON.stringify(batchJson(signed, null));
-    this.deps.store
+    const saved = this.deps.store
       .saveBatch({ chainId: cut.batch.chainId, number: cut.batch.number, hash: cut.hash, json, sequence })
-      .then(() => this.deps.stream.publish(sequence, "batch", json))
-      .catch((error: unknown) =>
-        this.deps.logger.error("persisting a batch failed", { error: String(error) }),
+      .then(
+        () => {
+          this.#unsaved.delete(signed);
+          this.deps.stream.publish(sequence, "batch", json);
+        },
+        (error: unknown) => {
+          // Never sent: a signature whose record may be lost must not reach L1.
+          this.#unsaved.delete(signed);
+          this.#queue = this.#queue.filter((b) => b !== signed);
+          this.deps.logger.error("persisting a batch failed", { error: String(error) });
+        },
       );
+    this.#unsaved.set(signed, saved);
     this.deps.metrics.batches.inc({ chain: cut.batch.chainId.toString() });
     this.#queue.push(signed);
     this.deps.logger.debug("batch cut", {
@@ -162,6 +173,8 @@ export class Settlement {
 
   /** Sends every queued batch whose window is still reachable in one `propose`. */
   async #send(): Promise<void> {
+    // Wait for the records of sealed batches (a failed one leaves the queue).
+    if (this.#unsaved.size > 0) await Promise.all(this.#unsaved.values());
     if (this.#queue.length === 0) return;
     const { windows, now, l1, logger, metrics } = this.deps;
     const blockSlot = windows.reachableSlot(now(), 0);

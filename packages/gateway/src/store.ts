@@ -115,6 +115,8 @@ export class GatewayStore {
   /** Groups covered by the latest sync started. */
   #coveredGroups = 0;
   #syncsInFlight = 0;
+  /** Set when a sync failed: nothing written since can be trusted durable, so the store refuses all writes. */
+  #failure: Error | null = null;
   /** Durable commitments by request hash (their stream sequence). */
   readonly #byRequest = new Map<string, bigint>();
   /** The highest durable stream sequence: replay never goes past it. */
@@ -172,6 +174,7 @@ export class GatewayStore {
       // Append-only tables: `stream` by sequence (commitments carry their request hash),
       // `transactions` in insertion (rowid) order.
       db.exec(`
+        BEGIN;
         CREATE TABLE IF NOT EXISTS stream (
           sequence INTEGER PRIMARY KEY, type TEXT NOT NULL, request_hash TEXT, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS transactions (
@@ -182,6 +185,7 @@ export class GatewayStore {
           chain_id TEXT NOT NULL, number INTEGER NOT NULL, hash TEXT NOT NULL, sequence INTEGER NOT NULL, json TEXT NOT NULL,
           l1_transaction TEXT, PRIMARY KEY (chain_id, number));
         PRAGMA user_version = ${SCHEMA_VERSION};
+        COMMIT;
       `);
       // Take the write lock now (kept until close in exclusive mode): a second process fails here.
       db.exec("BEGIN IMMEDIATE; COMMIT;");
@@ -221,6 +225,7 @@ export class GatewayStore {
   /** Queues a write; resolves once it is committed (group commit). */
   #enqueue(write: Write): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("store is closed"));
+    if (this.#failure !== null) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#queue.push({ write, resolve, reject });
       if (!this.#scheduled) {
@@ -236,6 +241,10 @@ export class GatewayStore {
     const queue = this.#queue;
     this.#queue = [];
     if (queue.length === 0) return;
+    if (this.#failure !== null) {
+      for (const item of queue) item.reject(this.#failure);
+      return;
+    }
     try {
       this.#db.transaction(() => {
         for (const { write } of queue) this.#apply(write);
@@ -292,6 +301,18 @@ export class GatewayStore {
     this.#syncsInFlight++;
     fdatasync(this.#walFd as number, (error) => {
       this.#syncsInFlight--;
+      if (error !== null && this.#failure === null) {
+        // Linux reports a writeback error once: a later sync may succeed over lost pages. So one
+        // failure fails every group not yet settled and every later write (the gateway must stop).
+        this.#failure = new Error(
+          `the store's write-ahead log could not be synced (${error.code ?? error.message})`,
+        );
+      }
+      if (this.#failure !== null) {
+        this.#settle(this.#unsettled.splice(0), this.#failure);
+        if (this.#syncsInFlight === 0) this.#wakeIdle();
+        return;
+      }
       let count = 0;
       while (count < this.#unsettled.length && (this.#unsettled[count] as Group).index < upTo) count++;
       this.#settle(this.#unsettled.splice(0, count), error);
@@ -299,11 +320,19 @@ export class GatewayStore {
         this.#sync();
         return;
       }
-      if (this.#syncsInFlight > 0) return;
-      const idle = this.#idle;
-      this.#idle = [];
-      for (const done of idle) done();
+      if (this.#syncsInFlight === 0) this.#wakeIdle();
     });
+  }
+
+  #wakeIdle(): void {
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const done of idle) done();
+  }
+
+  /** The sync failure that stopped the store, if any (health reports it). */
+  get failure(): Error | null {
+    return this.#failure;
   }
 
   #apply(write: Write): void {

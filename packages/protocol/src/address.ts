@@ -16,10 +16,10 @@ export function isHexAddress(value: unknown): value is Address {
 
 /** The EIP-55 form of an address given in any case. @throws RangeError if it is not an address. */
 export function checksumAddress(address: string): Address {
+  if (!ADDRESS.test(address)) throw new RangeError("not an address");
   const lower = address.toLowerCase();
   const cached = cache.get(lower);
   if (cached !== undefined) return cached;
-  if (!ADDRESS.test(address)) throw new RangeError("not an address");
   const body = lower.slice(2);
   const hash = keccak256Buffer(Buffer.from(body, "ascii"));
   let out = "0x";

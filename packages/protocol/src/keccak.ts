@@ -2,11 +2,13 @@
  * keccak256 through the native `keccak` addon's sponge, for the hashes on the gateway's request
  * path. The addon's own `createKeccakHash` wraps each hash in a stream object, which costs more than
  * the hashing itself; this module drives the native state directly (one state, re-initialized per
- * hash). Same results as viem's `keccak256` (checked in `keccak.test.ts`).
+ * hash). Same results as viem's `keccak256` (checked in `keccak.test.ts`). Where the addon has no
+ * prebuilt binary and cannot be built (it ships x64 builds only), the same hash is computed by viem's
+ * pure-JS keccak, about five times slower.
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import type { Hex } from "viem";
+import { type Hex, keccak256 } from "viem";
 
 interface KeccakState {
   initialize(rate: number, capacity: number): void;
@@ -14,17 +16,31 @@ interface KeccakState {
   squeeze(length: number): Buffer;
 }
 
-const require = createRequire(import.meta.url);
-const keccakDir = dirname(require.resolve("keccak/package.json"));
-// node-gyp-build as `keccak` itself resolves it, so the prebuilt addon is the one it would load.
-const loadAddon = createRequire(`${keccakDir}/bindings.js`)("node-gyp-build") as (
-  dir: string,
-) => new () => KeccakState;
-const NativeKeccak = loadAddon(keccakDir);
-const state = new NativeKeccak();
+function loadNative(): KeccakState | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const keccakDir = dirname(require.resolve("keccak/package.json"));
+    // node-gyp-build as `keccak` itself resolves it, so the prebuilt addon is the one it would load.
+    const loadAddon = createRequire(`${keccakDir}/bindings.js`)("node-gyp-build") as (
+      dir: string,
+    ) => new () => KeccakState;
+    return new (loadAddon(keccakDir))();
+  } catch {
+    return null;
+  }
+}
+
+const state = loadNative();
+
+/** Whether keccak runs natively here. */
+export const nativeKeccak = state !== null;
 
 /** keccak256 (rate 1088, capacity 512, Keccak padding) of `data`. */
 export function keccak256Buffer(data: Buffer): Buffer {
+  if (state === null) {
+    const digest = keccak256(data, "bytes");
+    return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength);
+  }
   state.initialize(1088, 512);
   state.absorb(data);
   return state.squeeze(32);
