@@ -54,9 +54,5 @@ export function recoverAddress(digest: Uint8Array, r: bigint, s: bigint, yParity
   const signature = new Uint8Array(64);
   signature.set(hexToBytes(`0x${r.toString(16).padStart(64, "0")}`), 0);
   signature.set(hexToBytes(`0x${s.toString(16).padStart(64, "0")}`), 32);
-  try {
-    return publicKeyToAddress(secp256k1.ecdsaRecover(signature, yParity, digest, false));
-  } catch {
-    return null;
-  }
+  return recoverSigner(digest, signature, yParity);
 }

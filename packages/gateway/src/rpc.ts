@@ -2,7 +2,7 @@
  * A small JSON-RPC client for the calls on the gateway's request path (account reads, forwarding
  * promised transactions). Calls made in the same turn of the event loop travel in one JSON-RPC batch
  * over a keep-alive connection: a burst of new senders costs one HTTP request, not two per sender.
- * (viem's HTTP transport costs about a millisecond of CPU per call here; this costs a few µs.)
+ * (viem's HTTP transport cost about 160 µs of CPU per call here, by CPU profile of the benchmark.)
  */
 import { Agent, request } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";

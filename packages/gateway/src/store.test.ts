@@ -16,7 +16,7 @@ const record = (i: number) => ({
   transactions: [],
 });
 
-it("makes records visible only once synced, in order, and survives reopening", async () => {
+it("hides records still queued, shows synced ones in order, and keeps them across reopening", async () => {
   const dir = mkdtempSync(join(tmpdir(), "baton-store-"));
   try {
     const store = GatewayStore.open(dir, COMMITTER, "fsync");

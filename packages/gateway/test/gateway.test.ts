@@ -22,6 +22,7 @@ import {
   L1_CHAIN_ID,
   ROLLUP_A,
   ROLLUP_B,
+  refused,
   removeDir,
   request,
   rollupGenesis,
@@ -32,16 +33,6 @@ import {
   USER_KEYS,
   USERS,
 } from "./harness.ts";
-
-async function refused(promise: Promise<unknown>, code: string): Promise<GatewayApiError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof GatewayApiError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
 
 const domain = batonDomain(L1_CHAIN_ID, SLASHER);
 

@@ -3,10 +3,17 @@
  * to build signed transactions and requests. The gateway itself, its store, its execution engine and
  * its HTTP server are real.
  */
+
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CommitmentRequestJson, createGatewayClient, type GatewayClient } from "@baton/clients";
+import {
+  type CommitmentRequestJson,
+  createGatewayClient,
+  GatewayApiError,
+  type GatewayClient,
+} from "@baton/clients";
 import { CommitmentKind, encodePreconfRequest, silentLogger } from "@baton/protocol";
 import { type Address, type Hex, type PublicClient, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -228,4 +235,15 @@ export function request(
     }),
     slasher: extra.slasher ?? SLASHER,
   };
+}
+
+/** Awaits a call that must be refused with `code`; returns the error. */
+export async function refused(promise: Promise<unknown>, code: string): Promise<GatewayApiError> {
+  const error = await promise.then(
+    () => assert.fail(`expected ${code}`),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof GatewayApiError, String(error));
+  assert.equal(error.code, code, error.message);
+  return error;
 }

@@ -10,7 +10,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { createGatewayClient, GatewayApiError, type SignedCommitmentJson } from "@baton/clients";
+import { createGatewayClient, type SignedCommitmentJson } from "@baton/clients";
 import {
   batonDomain,
   CommitmentKind,
@@ -26,6 +26,7 @@ import {
   type Harness,
   L1_CHAIN_ID,
   ROLLUP_A,
+  refused,
   removeDir,
   request,
   SLASHER,
@@ -40,15 +41,6 @@ const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const CHILD = fileURLToPath(new URL("./killAfterPersist.ts", import.meta.url));
 const [KEY_0, , KEY_2] = USER_KEYS as [Hex, Hex, Hex];
 const domain = batonDomain(L1_CHAIN_ID, SLASHER);
-
-async function refused(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof GatewayApiError, String(error));
-  assert.equal(error.code, code, error.message);
-}
 
 /** Starts the gateway process that dies after its `killAt`-th persisted commitment; resolves with its URL. */
 async function startChild(dataDir: string, killAt: number): Promise<{ child: ChildProcess; url: string }> {

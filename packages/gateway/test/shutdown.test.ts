@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GatewayApiError, type SignedCommitmentJson, type StreamMessageJson } from "@baton/clients";
+import type { SignedCommitmentJson, StreamMessageJson } from "@baton/clients";
 import { CommitmentKind } from "@baton/protocol";
 import type { Address, Hex } from "viem";
 import { GatewayStore } from "../src/store.ts";
@@ -16,6 +16,7 @@ import {
   type Harness,
   ROLLUP_A,
   ROLLUP_B,
+  refused,
   removeDir,
   request,
   signedTx,
@@ -32,15 +33,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
     resolve = r;
   });
   return { promise, resolve };
-}
-
-async function refused(promise: Promise<unknown>, code: string): Promise<void> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof GatewayApiError, String(error));
-  assert.equal(error.code, code, error.message);
 }
 
 /** Resolves once `count` requests reached the sequencer (past the HTTP layer's shutdown check). */

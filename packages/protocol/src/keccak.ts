@@ -4,7 +4,7 @@
  * the hashing itself; this module drives the native state directly (one state, re-initialized per
  * hash). Same results as viem's `keccak256` (checked in `keccak.test.ts`). Where the addon has no
  * prebuilt binary and cannot be built (it ships x64 builds only), the same hash is computed by viem's
- * pure-JS keccak, about five times slower.
+ * pure-JS keccak, more slowly.
  */
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
