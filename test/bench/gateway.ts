@@ -8,10 +8,10 @@
 // (accounts, head); its lookahead lists every slot as its own and settlement is off, so the run
 // measures the request path alone.
 import { fork } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startAnvil } from "@baton/devnet";
@@ -72,7 +72,21 @@ const cleanups: (() => unknown)[] = [
 /** A full collection before a measured phase, so that the harness's setup garbage is not collected inside it. */
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
-function runLoad(job: Record<string, unknown>): Promise<{
+/** CPU time (user + system) of another process so far, in ms, from /proc (Linux only; NaN elsewhere). */
+function processCpuMs(pid: number): number {
+  try {
+    // Fields after the command name's closing parenthesis: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** The kernel's USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
+
+interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -81,14 +95,41 @@ function runLoad(job: Record<string, unknown>): Promise<{
   backlog: number;
   errors: Record<string, number>;
   seconds: { n: number; p50Ms: number; p99Ms: number }[];
-}> {
+  cpuMs: number;
+  /** CPU per answered request over the load's span, µs: this process (the gateway), anvil, the load. */
+  cpuUsPerRequest: { gateway: number; anvil: number; load: number; total: number };
+}
+
+function runLoad(job: Record<string, unknown>): Promise<LoadResult> {
   collect();
   return new Promise((resolve, reject) => {
     const child = fork(new URL("./gatewayLoad.ts", import.meta.url).pathname, [], {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    child.once("message", (result) => resolve(result as never));
+    let ownStart = process.cpuUsage();
+    let anvilStart = Number.NaN;
+    child.on("message", (message) => {
+      if ((message as { started?: boolean }).started) {
+        ownStart = process.cpuUsage();
+        anvilStart = processCpuMs(anvil.process.pid);
+        return;
+      }
+      const own = process.cpuUsage(ownStart);
+      const anvilMs = processCpuMs(anvil.process.pid) - anvilStart;
+      const result = message as Omit<LoadResult, "cpuUsPerRequest">;
+      const per = (ms: number) => Number(((ms * 1000) / Math.max(1, result.ok)).toFixed(1));
+      const gatewayMs = (own.user + own.system) / 1000;
+      resolve({
+        ...result,
+        cpuUsPerRequest: {
+          gateway: per(gatewayMs),
+          anvil: per(anvilMs),
+          load: per(result.cpuMs),
+          total: per(gatewayMs + anvilMs + result.cpuMs),
+        },
+      });
+    });
     child.once("exit", (code) => {
       if (code !== 0) reject(new Error(`load process exited ${code}`));
     });
@@ -308,6 +349,17 @@ try {
   row("echo server, closed x64", echoRun);
   row(`echo server, open ${rate}/s`, echoOpen);
   console.log(`bare persist+sign loop      ${result.barePersistSignRps.toString().padStart(7)}`);
+  // Where the machine's CPU goes per answered request (the gateway's share includes its worker
+  // threads); with every process on the same cores, cores / total bounds the rate any one of them sees.
+  const cores = availableParallelism();
+  console.log(`cpu per request, µs          gateway    anvil     load    total   ceiling on ${cores} cores`);
+  const cpuRow = (name: string, r: LoadResult) =>
+    console.log(
+      `${name.padEnd(27)} ${[r.cpuUsPerRequest.gateway, r.cpuUsPerRequest.anvil, r.cpuUsPerRequest.load, r.cpuUsPerRequest.total].map((v) => v.toFixed(0).padStart(8)).join(" ")}   ${((cores * 1e6) / r.cpuUsPerRequest.total).toFixed(0).padStart(7)}/s`,
+    );
+  cpuRow(`gateway, open loop ${rate}/s`, open);
+  cpuRow("gateway, closed loop x64", closed);
+  cpuRow("echo server, closed x64", echoRun);
   console.log(
     `targets: p50 <= 2 ms (${result.p50Ms <= 2 ? "met" : "missed"}), p99 <= 10 ms (${result.p99Ms <= 10 ? "met" : "missed"}) at ${rate}/s; ` +
       `rps >= half of bare persist+sign (${result.rps >= result.barePersistSignRps / 2 ? "met" : "missed"}: ${(result.rps / result.barePersistSignRps).toFixed(2)})`,

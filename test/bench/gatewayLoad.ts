@@ -149,6 +149,9 @@ async function run(job: Job) {
   let sent = 0;
   let backlog = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  // Tells the bench the load has begun, so it can take the other processes' CPU over the same span.
+  process.send?.({ started: true });
   const warmupEnd = start + job.warmupSeconds * 1000;
   const end = warmupEnd + job.seconds * 1000;
   let measuredOk = 0;
@@ -226,6 +229,7 @@ async function run(job: Job) {
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
+  const cpu = process.cpuUsage(cpuStart);
   for (const connection of connections) connection.close();
   const percentile = (values: number[], p: number) =>
     values[Math.min(values.length - 1, Math.floor(p * values.length))] ?? Number.NaN;
@@ -245,6 +249,8 @@ async function run(job: Job) {
     errors: Object.fromEntries(codes),
     seconds,
     nextNonce: Math.max(...nonces),
+    /** CPU time this process spent from the first request to the last answer, in ms. */
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
