@@ -10,7 +10,8 @@ const LAYERS = {
   execution: ["protocol"],
   clients: ["protocol", "contracts"],
   gateway: ["protocol", "contracts", "clients", "execution"],
-  devnet: ["protocol", "contracts", "clients", "execution", "gateway"],
+  rollup: ["protocol", "contracts", "clients", "execution"],
+  devnet: ["protocol", "contracts", "clients", "execution", "gateway", "rollup"],
   cli: ["protocol", "contracts", "clients", "devnet"],
 };
 

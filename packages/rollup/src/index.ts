@@ -1,0 +1,2 @@
+export * from "./chain/types.ts";
+export * from "./errors.ts";
