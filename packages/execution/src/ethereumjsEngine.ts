@@ -348,6 +348,7 @@ class EthereumjsEngine implements ExecutionEngine {
     return {
       txHash: decoded.hash,
       from: sender.toString(),
+      to: tx.to === undefined ? null : (tx.to.toString() as AddressHex),
       type: tx.type,
       nonce: tx.nonce,
       status: result.execResult.exceptionError === undefined ? "success" : "reverted",

@@ -53,6 +53,8 @@ export interface TxOutcome {
   /** keccak256 of the raw transaction. */
   readonly txHash: Hex;
   readonly from: Address;
+  /** The recipient, or null for a contract creation. */
+  readonly to: Address | null;
   /** 0 legacy, 1 EIP-2930, 2 EIP-1559. */
   readonly type: 0 | 1 | 2;
   readonly nonce: bigint;

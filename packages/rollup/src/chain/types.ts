@@ -39,6 +39,8 @@ export interface RollupBlock {
   readonly baseFeePerGas: bigint;
   /** PREVRANDAO (zero on Baton rollups). */
   readonly mixHash: Hex;
+  /** The batch's struct hash for a derived block (empty for the genesis and pending blocks). */
+  readonly extraData: Hex;
   /** Hashes of the block's transactions, in order. */
   readonly transactions: readonly Hex[];
   /** Byte length of the header RLP plus the transactions (the `size` field). */
