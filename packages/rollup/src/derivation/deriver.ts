@@ -135,6 +135,12 @@ export class Deriver {
     this.#domain = batonDomain(config.l1ChainId, config.slasher);
   }
 
+  /** The genuine deposit (bridge event known) whose encoding is `raw`, for pending blocks. */
+  genuineDeposit(raw: Hex): QueuedDeposit | null {
+    for (const deposit of this.#deposits.values()) if (encodeDeposit(deposit) === raw) return deposit;
+    return null;
+  }
+
   /** Accepted batches of this rollup waiting for their window to close (or for nothing). */
   get waiting(): number {
     return this.#queue.length;
