@@ -324,6 +324,18 @@ test("a failure inside execution is internal and leaves the state as it was", as
   assert.equal(await local.stateRoot(), root);
 });
 
+test("state roots the store lacks and whole-block operations inside a checkpoint are refused", async () => {
+  const local = await createEthereumjsEngine(genesis());
+  const root = await local.stateRoot();
+  const unknown: Hex = `0x${"ab".repeat(32)}`;
+  assert.equal((await expectCode(Code.unknownStateRoot, () => local.setStateRoot(unknown))).fault, "caller");
+  await local.checkpoint();
+  assert.equal((await expectCode(Code.checkpointOpen, () => local.flush())).fault, "caller");
+  await expectCode(Code.checkpointOpen, () => local.setStateRoot(root));
+  await local.revert();
+  assert.equal(await local.flush(), root);
+});
+
 test("every code is produced by a test above", () => {
   const all = Object.values(Code);
   assert.deepEqual(

@@ -47,6 +47,10 @@ export const ExecutionErrorCode = {
   noCheckpoint: "EXECUTION_NO_CHECKPOINT",
   /** The engine was used after `close()`. */
   closed: "EXECUTION_CLOSED",
+  /** A state root that the engine's store does not hold (never flushed there, or from another chain). */
+  unknownStateRoot: "EXECUTION_UNKNOWN_STATE_ROOT",
+  /** `setStateRoot()` or `flush()` while a checkpoint is open: they act on whole blocks only. */
+  checkpointOpen: "EXECUTION_CHECKPOINT_OPEN",
   /** The native secp256k1 addon was asked for and could not be loaded. */
   nativeCryptoUnavailable: "EXECUTION_NATIVE_CRYPTO_UNAVAILABLE",
   /** The engine failed on a transaction that passed validation: a bug or a failing dependency. */
@@ -78,6 +82,8 @@ export const executionErrorFault: Readonly<Record<ExecutionErrorCode, ExecutionE
   EXECUTION_INVALID_GENESIS: "caller",
   EXECUTION_NO_CHECKPOINT: "caller",
   EXECUTION_CLOSED: "caller",
+  EXECUTION_UNKNOWN_STATE_ROOT: "caller",
+  EXECUTION_CHECKPOINT_OPEN: "caller",
   EXECUTION_NATIVE_CRYPTO_UNAVAILABLE: "engine",
   EXECUTION_INTERNAL: "engine",
 };

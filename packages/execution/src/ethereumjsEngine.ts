@@ -1,22 +1,24 @@
 import { type Common, type CustomCrypto, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
-import { createEVM, type EVM, type EVMMockBlockchainInterface, type Log } from "@ethereumjs/evm";
+import { createEVM, type EVM, type EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { getCalldataFloorGas } from "@ethereumjs/tx";
 import {
-  Address,
   bigIntToUnpaddedBytes,
   equalsBytes,
   generateAddress,
   KECCAK256_NULL,
   type KZG,
+  ValueEncoding,
 } from "@ethereumjs/util";
 import { createVM, type RunTxResult, runTx, type VM } from "@ethereumjs/vm";
-import { type Address as AddressHex, bytesToHex, type Hex, hexToBytes, isAddress, isHex, padHex } from "viem";
-import { asRunTxBlock, type EvmBlock, evmBlock } from "./blockEnv.ts";
+import { type Address as AddressHex, bytesToHex, type Hex, hexToBytes, isHex } from "viem";
+import { asRunTxBlock, evmBlock } from "./blockEnv.ts";
 import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 import { validateGenesis, writeGenesis } from "./genesis.ts";
 import { loadNativeSecp256k1, nativeEcrecover } from "./nativeCrypto.ts";
+import type { TrieStore } from "./sqliteTrieStore.ts";
+import { argument, EthereumjsStateView, StateReader, toLogs } from "./stateReader.ts";
 import { type DecodedTransaction, decodeTransaction } from "./transaction.ts";
 import type {
   AccountState,
@@ -25,8 +27,8 @@ import type {
   CallResult,
   ExecuteOptions,
   ExecutionEngine,
-  ExecutionLog,
   RollupGenesis,
+  StateView,
   TxOutcome,
 } from "./types.ts";
 
@@ -41,11 +43,23 @@ export interface EthereumjsEngineOptions {
    * `env.number`). Undefined: zero for every block. It is part of the input of post-state roots.
    */
   readonly blockHash: ((number: bigint) => Hex | Promise<Hex>) | undefined;
+  /**
+   * Where the state's trie nodes and code live (e.g. `openSqliteTrieStore(path)`); the caller opens
+   * and closes it. Undefined: in memory, gone with the engine.
+   */
+  readonly store: TrieStore | undefined;
+  /**
+   * Open the state at this root of `store` (one a `flush()` returned) instead of writing the genesis;
+   * `EXECUTION_UNKNOWN_STATE_ROOT` if the store lacks it. The genesis still gives the chain id.
+   */
+  readonly root: Hex | undefined;
 }
 
 export const defaultEthereumjsEngineOptions: EthereumjsEngineOptions = {
   nativeCrypto: true,
   blockHash: undefined,
+  store: undefined,
+  root: undefined,
 };
 
 const ZERO_HASH = `0x${"00".repeat(32)}` as const;
@@ -72,13 +86,12 @@ function unsupported(): never {
 /**
  * Creates the default {@link ExecutionEngine}: ethereumjs's VM, `runTx` per transaction (never its
  * quadratic block builder), Prague rules with the genesis' chain id, and a `MerkleStateManager` over
- * an in-memory Merkle-Patricia trie.
+ * a Merkle-Patricia trie, in memory or in `options.store`.
  *
- * State is kept in memory. To persist it later, give the `MerklePatriciaTrie` built here a `db`
- * implementing `@ethereumjs/util`'s `DB` interface (e.g. over LevelDB or SQLite, with
- * `valueEncoding: Bytes`) and, on restart, its last committed root (`root` option) instead of
- * writing the genesis; commit to the database only at checkpoint depth 0 (the trie's checkpoints
- * keep uncommitted nodes in memory), and store code under the state manager's code prefix as now.
+ * With a store: without `root`, the genesis is written and flushed; with `root`, the state opens at
+ * that root. The trie writes its nodes (and the state manager its code, under `CODEHASH_PREFIX`) to
+ * the store at state-manager checkpoint depth 0, which is where the engine computes roots; the
+ * store holds them in memory until `flush()`.
  */
 export async function createEthereumjsEngine(
   genesis: RollupGenesis,
@@ -92,13 +105,41 @@ export async function createEthereumjsEngine(
     hardfork: ROLLUP_HARDFORK,
     customCrypto,
   });
-  const trie = new MerklePatriciaTrie({ useKeyHashing: true, common });
+  const { store } = config;
+  const trie =
+    store === undefined
+      ? new MerklePatriciaTrie({ useKeyHashing: true, common })
+      : new MerklePatriciaTrie({
+          useKeyHashing: true,
+          common,
+          db: store,
+          valueEncoding: ValueEncoding.Bytes,
+        });
   const state = new EngineStateManager({ common, trie, caches: new Caches() });
-  const evm = await createEVM({ common, stateManager: state, blockchain: blockHashSource(config.blockHash) });
+  const blockchain = blockHashSource(config.blockHash);
+  const evm = await createEVM({ common, stateManager: state, blockchain });
   const vm = await createVM({ common, stateManager: state, evm });
-  await writeGenesis(state, genesis);
-  await state.getStateRoot(); // writes the genesis into the trie
-  return new EthereumjsEngine(common, vm, evm, state, trie);
+  if (config.root !== undefined) {
+    if (store === undefined) throw argument("root", config.root, "a root together with a store");
+    trie.root(await existingRoot(trie, config.root));
+  } else {
+    await writeGenesis(state, genesis);
+    await state.getStateRoot(); // writes the genesis into the trie
+    await store?.flush();
+  }
+  return new EthereumjsEngine(common, vm, evm, state, trie, store, blockchain);
+}
+
+/** `root` as bytes, once checked to be in the trie's database. */
+async function existingRoot(trie: MerklePatriciaTrie, root: Hex): Promise<Uint8Array> {
+  if (!isHex(root, { strict: true }) || root.length !== 66) throw argument("root", root, "32 bytes of hex");
+  const bytes = hexToBytes(root);
+  if (!(await trie.checkRoot(bytes)))
+    throw new ExecutionError(ExecutionErrorCode.unknownStateRoot, "The store does not hold this state root", {
+      details: { root },
+      hint: "Pass a root returned by flush() on this store (roots not flushed are lost on restart).",
+    });
+  return bytes;
 }
 
 /** ethereumjs's state manager, with its checkpoint depth visible (to recover from a failed `runTx`). */
@@ -124,25 +165,6 @@ function blockHashSource(blockHash: EthereumjsEngineOptions["blockHash"]): EVMMo
   return source;
 }
 
-function toLogs(logs: readonly Log[] | undefined): ExecutionLog[] {
-  return (logs ?? []).map(([address, topics, data]) => ({
-    address: bytesToHex(address) as AddressHex,
-    topics: topics.map((topic) => bytesToHex(topic)),
-    data: bytesToHex(data),
-  }));
-}
-
-function argument(name: string, value: unknown, allowed: string): ExecutionError {
-  return new ExecutionError(ExecutionErrorCode.invalidArgument, `Invalid ${name}`, {
-    details: { value, allowed },
-  });
-}
-
-function toAddress(name: string, value: AddressHex): Address {
-  if (!isAddress(value, { strict: false })) throw argument(name, value, "an address");
-  return new Address(hexToBytes(value));
-}
-
 /** Gas used so far in one block. */
 interface BlockGas {
   readonly number: bigint | undefined;
@@ -163,6 +185,7 @@ class EthereumjsEngine implements ExecutionEngine {
   private deferring = false;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly reads: StateReader;
 
   constructor(
     private readonly common: Common,
@@ -170,8 +193,11 @@ class EthereumjsEngine implements ExecutionEngine {
     private readonly evm: EVM,
     private readonly state: EngineStateManager,
     private readonly trie: MerklePatriciaTrie,
+    private readonly store: TrieStore | undefined,
+    private readonly blockchain: EVMMockBlockchainInterface,
   ) {
     this.chainId = common.chainId();
+    this.reads = new StateReader(state, evm);
   }
 
   get checkpointDepth(): number {
@@ -196,24 +222,15 @@ class EthereumjsEngine implements ExecutionEngine {
   }
 
   account(address: AddressHex): Promise<AccountState> {
-    return this.serial(async () => {
-      const at = toAddress("address", address);
-      const account = await this.state.getAccount(at);
-      return { nonce: account?.nonce ?? 0n, balance: account?.balance ?? 0n };
-    });
+    return this.serial(() => this.reads.account(address));
   }
 
   code(address: AddressHex): Promise<Hex> {
-    return this.serial(async () => bytesToHex(await this.state.getCode(toAddress("address", address))));
+    return this.serial(() => this.reads.code(address));
   }
 
   storage(address: AddressHex, slot: Hex): Promise<Hex> {
-    return this.serial(async () => {
-      const at = toAddress("address", address);
-      if (!isHex(slot, { strict: true }) || slot.length !== 66)
-        throw argument("slot", slot, "32 bytes of hex");
-      return padHex(bytesToHex(await this.state.getStorage(at, hexToBytes(slot))));
-    });
+    return this.serial(() => this.reads.storage(address, slot));
   }
 
   execute(rawTx: Hex, env: BlockEnv, options: ExecuteOptions = {}): Promise<TxOutcome> {
@@ -363,45 +380,7 @@ class EthereumjsEngine implements ExecutionEngine {
   }
 
   call(request: CallRequest, env: BlockEnv): Promise<CallResult> {
-    return this.serial(async () => {
-      const block = evmBlock(env);
-      const caller = toAddress("from", request.from ?? "0x0000000000000000000000000000000000000000");
-      const to = request.to === undefined || request.to === null ? undefined : toAddress("to", request.to);
-      if (request.data !== undefined && !isHex(request.data, { strict: true }))
-        throw argument("data", request.data, "hex");
-      const gasLimit = request.gas ?? env.gasLimit;
-      const { journal } = this.evm;
-      journal.cleanJournal();
-      await this.state.checkpoint();
-      try {
-        // Warm what a transaction warms (EIP-2929, EIP-3651) so gas matches a real transaction's.
-        for (const [precompile] of this.evm.precompiles) journal.addAlwaysWarmAddress(precompile);
-        journal.addAlwaysWarmAddress(caller.toString());
-        if (to !== undefined) journal.addAlwaysWarmAddress(to.toString());
-        journal.addAlwaysWarmAddress(block.header.coinbase.toString());
-        const result = await this.evm.runCall({
-          block: block satisfies EvmBlock,
-          caller,
-          origin: caller,
-          to,
-          value: request.value ?? 0n,
-          data: request.data === undefined ? new Uint8Array() : hexToBytes(request.data),
-          gasLimit,
-          gasPrice: request.gasPrice ?? 0n,
-        });
-        const { execResult } = result;
-        return {
-          status: execResult.exceptionError === undefined ? "success" : "reverted",
-          gasUsed: execResult.executionGasUsed,
-          returnData: bytesToHex(execResult.returnValue),
-          logs: toLogs(execResult.logs),
-        };
-      } finally {
-        await this.state.revert();
-        journal.cleanJournal();
-        this.state.originalStorageCache.clear();
-      }
-    });
+    return this.serial(() => this.reads.call(request, env));
   }
 
   checkpoint(): Promise<void> {
@@ -428,11 +407,55 @@ class EthereumjsEngine implements ExecutionEngine {
     });
   }
 
+  flush(): Promise<Hex> {
+    return this.serial(async () => {
+      if (this.saved.length > 0) throw checkpointOpen("flush");
+      await this.settle();
+      const root = bytesToHex(await this.state.getStateRoot());
+      await this.store?.flush();
+      return root;
+    });
+  }
+
+  setStateRoot(root: Hex): Promise<void> {
+    return this.serial(async () => {
+      if (this.saved.length > 0) throw checkpointOpen("setStateRoot");
+      const bytes = await existingRoot(this.trie, root);
+      await this.settle();
+      // Empties the state manager's account, storage and code caches and its storage tries.
+      await this.state.setStateRoot(bytes);
+      this.state.originalStorageCache.clear();
+      this.blockGas = { number: undefined, used: 0n };
+    });
+  }
+
+  at(root: Hex): Promise<StateView> {
+    return this.serial(async () => {
+      // Its own trie object (over the same store), state manager, caches and EVM.
+      const trie = this.trie.shallowCopy(false);
+      trie.root(await existingRoot(trie, root));
+      const state = new MerkleStateManager({ common: this.common, trie, caches: new Caches() });
+      const evm = await createEVM({ common: this.common, stateManager: state, blockchain: this.blockchain });
+      return new EthereumjsStateView(
+        root.toLowerCase() as Hex,
+        new StateReader(state, evm),
+        () => this.closed,
+      );
+    });
+  }
+
+  /** Does not close the store: its owner does, after flushing what it wants kept. */
   close(): Promise<void> {
     return this.serial(async () => {
       this.closed = true;
     });
   }
+}
+
+function checkpointOpen(method: string): ExecutionError {
+  return new ExecutionError(ExecutionErrorCode.checkpointOpen, `${method}() while a checkpoint is open`, {
+    hint: "Commit or revert every open checkpoint first: the state moves and persists by whole blocks.",
+  });
 }
 
 function noCheckpoint(method: string): ExecutionError {

@@ -6,4 +6,11 @@ export {
   type EthereumjsEngineOptions,
   ROLLUP_HARDFORK,
 } from "./ethereumjsEngine.ts";
+export {
+  defaultSqliteTrieStoreOptions,
+  openSqliteTrieStore,
+  SqliteTrieStore,
+  type SqliteTrieStoreOptions,
+  type TrieStore,
+} from "./sqliteTrieStore.ts";
 export * from "./types.ts";

@@ -119,9 +119,22 @@ export interface AccountState {
 }
 
 /**
- * Executes a rollup's transactions, in order, on one in-memory state. Implementations apply calls in
- * the order they are made even when the caller does not await each one (a call never interleaves
- * with another); all methods throw {@link ExecutionError}.
+ * The state at one root, read-only: what `eth_getBalance`, `eth_getCode`, `eth_getStorageAt` and
+ * `eth_call` read at an older block while the engine executes on at the head.
+ */
+export interface StateView {
+  readonly stateRoot: Hex;
+  account(address: Address): Promise<AccountState>;
+  code(address: Address): Promise<Hex>;
+  storage(address: Address, slot: Hex): Promise<Hex>;
+  /** Runs a call on this state in block `env` and discards its effects. */
+  call(request: CallRequest, env: BlockEnv): Promise<CallResult>;
+}
+
+/**
+ * Executes a rollup's transactions, in order, on one state (in memory, or in a store on disk).
+ * Implementations apply calls in the order they are made even when the caller does not await each
+ * one (a call never interleaves with another); all methods throw {@link ExecutionError}.
  */
 export interface ExecutionEngine {
   readonly chainId: bigint;
@@ -156,6 +169,22 @@ export interface ExecutionEngine {
   revert(): Promise<void>;
   /** Number of open checkpoints. */
   readonly checkpointDepth: number;
+  /**
+   * Makes the state durable in the engine's store (no-op in memory) and returns its root: after a
+   * restart the engine opens at that root. Only with no checkpoint open (`EXECUTION_CHECKPOINT_OPEN`).
+   */
+  flush(): Promise<Hex>;
+  /**
+   * Moves the current state to `root`, any root the store holds (an earlier block's, for a reorg):
+   * execution goes on from there. The block gas count restarts. Only with no checkpoint open
+   * (`EXECUTION_CHECKPOINT_OPEN`); `EXECUTION_UNKNOWN_STATE_ROOT` if the store lacks the root.
+   */
+  setStateRoot(root: Hex): Promise<void>;
+  /**
+   * A read-only view of the state at `root` (any root the store holds), independent of what the
+   * engine executes next. `EXECUTION_UNKNOWN_STATE_ROOT` if the store lacks the root.
+   */
+  at(root: Hex): Promise<StateView>;
   /** Releases resources; every later call throws `EXECUTION_CLOSED`. */
   close(): Promise<void>;
 }
