@@ -132,7 +132,10 @@ contract BridgeTest is ProtocolBase {
         new Bridge(inbox, 0);
     }
 
-    function testFuzz_encodeDeposit_matchesRlpWriter(uint64 nonce, address from, address to, uint256 value) public view {
+    function testFuzz_encodeDeposit_matchesRlpWriter(uint64 nonce, address from, address to, uint256 value)
+        public
+        view
+    {
         bytes[] memory items = new bytes[](5);
         items[0] = RLPWriter.encodeUint(ROLLUP_A);
         items[1] = RLPWriter.encodeUint(nonce);
