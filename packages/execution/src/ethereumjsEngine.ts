@@ -4,6 +4,7 @@ import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { getCalldataFloorGas } from "@ethereumjs/tx";
 import {
+  Account,
   Address,
   bigIntToUnpaddedBytes,
   equalsBytes,
@@ -23,6 +24,7 @@ import type {
   BlockEnv,
   CallRequest,
   CallResult,
+  DepositMint,
   ExecuteOptions,
   ExecutionEngine,
   ExecutionLog,
@@ -252,6 +254,61 @@ class EthereumjsEngine implements ExecutionEngine {
       this.blockGas = { number: env.number, used: cumulativeGasUsed };
       return this.outcome(decoded, env, result, cumulativeGasUsed, root);
     });
+  }
+
+  applyDeposit(deposit: DepositMint, env: BlockEnv, options: ExecuteOptions = {}): Promise<TxOutcome> {
+    return this.serial(async () => {
+      evmBlock(env); // validates env
+      const to = toAddress("to", deposit.to);
+      toAddress("from", deposit.from);
+      if (typeof deposit.value !== "bigint" || deposit.value < 0n || deposit.value >= 2n ** 256n)
+        throw argument("value", deposit.value, "a uint256");
+      if (!isHex(deposit.txHash, { strict: true }) || deposit.txHash.length !== 66)
+        throw argument("txHash", deposit.txHash, "32 bytes of hex");
+      const withRoot = options.stateRoot !== false;
+      if (withRoot) await this.settle();
+      else if (!this.deferring) {
+        await this.state.checkpoint();
+        this.deferring = true;
+      }
+      const before = withRoot ? this.trie.root() : undefined;
+      const depth = this.state.depth;
+      let root: Hex | null = null;
+      try {
+        await this.credit(to, deposit.value);
+        if (withRoot) root = bytesToHex(await this.state.getStateRoot());
+      } catch (cause) {
+        await this.recover(depth, before);
+        throw new ExecutionError(ExecutionErrorCode.internal, "The engine failed on a deposit", {
+          details: { txHash: deposit.txHash },
+          cause,
+        });
+      }
+      const cumulativeGasUsed = this.blockGas.number === env.number ? this.blockGas.used : 0n;
+      this.blockGas = { number: env.number, used: cumulativeGasUsed };
+      return {
+        txHash: deposit.txHash.toLowerCase() as Hex,
+        from: deposit.from.toLowerCase() as AddressHex,
+        type: 0x7e,
+        nonce: 0n,
+        status: "success",
+        gasUsed: 0n,
+        cumulativeGasUsed,
+        effectiveGasPrice: 0n,
+        postStateRoot: root,
+        logs: [],
+        contractAddress: null,
+        output: "0x",
+      };
+    });
+  }
+
+  /** Adds `value` to `to`'s balance, creating the account; a zero value touches nothing (EIP-161). */
+  private async credit(to: Address, value: bigint): Promise<void> {
+    if (value === 0n) return;
+    const account = (await this.state.getAccount(to)) ?? new Account();
+    account.balance += value;
+    await this.state.putAccount(to, account);
   }
 
   /**
