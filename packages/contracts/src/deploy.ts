@@ -9,6 +9,8 @@ import {
   type WalletClient,
 } from "viem";
 import {
+  bridgeAbi,
+  bridgeBytecode,
   inboxAbi,
   inboxBytecode,
   lookaheadStoreAbi,
@@ -52,6 +54,8 @@ export interface ProtocolAddresses {
   lookahead: Address;
   inbox: Address;
   slasher: Address;
+  /** One `Bridge` per rollup, by chain id in decimal (JSON-friendly). */
+  bridges: Readonly<Record<string, Address>>;
 }
 
 /**
@@ -86,12 +90,15 @@ export function protocolParameters(
 /**
  * Deploys the registry, lookahead store, inbox and slasher from `wallet`, wired together: the
  * slasher's address is known in advance from the deployer's nonce (it is the registry's only
- * slasher and the EIP-712 verifying contract). Sends the four transactions at once and waits for them.
+ * slasher and the EIP-712 verifying contract); then one `Bridge` per rollup of `rollups` (the
+ * rollups are registered in the inbox separately, before the first deposit). Sends the
+ * `4 + rollups.length` transactions at once and waits for them.
  */
 export async function deployProtocol(
   wallet: WalletClient<Transport, Chain | undefined, Account>,
   client: PublicClient,
   p: ProtocolParameters,
+  rollups: readonly bigint[] = [],
 ): Promise<ProtocolAddresses> {
   const from = wallet.account.address;
   const nonce = BigInt(await client.getTransactionCount({ address: from, blockTag: "pending" }));
@@ -101,6 +108,7 @@ export async function deployProtocol(
     lookahead: at(1n),
     inbox: at(2n),
     slasher: at(3n),
+    bridges: Object.fromEntries(rollups.map((chainId, i) => [chainId.toString(), at(4n + BigInt(i))])),
   };
   const common = { account: wallet.account, chain: wallet.chain ?? null } as const;
   const hashes = [
@@ -158,6 +166,17 @@ export async function deployProtocol(
       ],
     }),
   ];
+  for (const [i, chainId] of rollups.entries()) {
+    hashes.push(
+      await wallet.deployContract({
+        ...common,
+        abi: bridgeAbi,
+        bytecode: bridgeBytecode,
+        nonce: Number(nonce + 4n + BigInt(i)),
+        args: [addresses.inbox, chainId],
+      }),
+    );
+  }
   for (const hash of hashes) {
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100 });
     if (receipt.status !== "success") throw new Error(`deployment transaction ${hash} reverted`);

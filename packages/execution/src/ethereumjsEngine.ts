@@ -4,6 +4,8 @@ import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { getCalldataFloorGas } from "@ethereumjs/tx";
 import {
+  Account,
+  type Address,
   bigIntToUnpaddedBytes,
   equalsBytes,
   generateAddress,
@@ -18,13 +20,14 @@ import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 import { validateGenesis, writeGenesis } from "./genesis.ts";
 import { loadNativeSecp256k1, nativeEcrecover } from "./nativeCrypto.ts";
 import type { TrieStore } from "./sqliteTrieStore.ts";
-import { argument, EthereumjsStateView, StateReader, toLogs } from "./stateReader.ts";
+import { argument, EthereumjsStateView, StateReader, toAddress, toLogs } from "./stateReader.ts";
 import { type DecodedTransaction, decodeTransaction } from "./transaction.ts";
 import type {
   AccountState,
   BlockEnv,
   CallRequest,
   CallResult,
+  DepositMint,
   ExecuteOptions,
   ExecutionEngine,
   RollupGenesis,
@@ -269,6 +272,62 @@ class EthereumjsEngine implements ExecutionEngine {
       this.blockGas = { number: env.number, used: cumulativeGasUsed };
       return this.outcome(decoded, env, result, cumulativeGasUsed, root);
     });
+  }
+
+  applyDeposit(deposit: DepositMint, env: BlockEnv, options: ExecuteOptions = {}): Promise<TxOutcome> {
+    return this.serial(async () => {
+      evmBlock(env); // validates env
+      const to = toAddress("to", deposit.to);
+      toAddress("from", deposit.from);
+      if (typeof deposit.value !== "bigint" || deposit.value < 0n || deposit.value >= 2n ** 256n)
+        throw argument("value", deposit.value, "a uint256");
+      if (!isHex(deposit.txHash, { strict: true }) || deposit.txHash.length !== 66)
+        throw argument("txHash", deposit.txHash, "32 bytes of hex");
+      const withRoot = options.stateRoot !== false;
+      if (withRoot) await this.settle();
+      else if (!this.deferring) {
+        await this.state.checkpoint();
+        this.deferring = true;
+      }
+      const before = withRoot ? this.trie.root() : undefined;
+      const depth = this.state.depth;
+      let root: Hex | null = null;
+      try {
+        await this.credit(to, deposit.value);
+        if (withRoot) root = bytesToHex(await this.state.getStateRoot());
+      } catch (cause) {
+        await this.recover(depth, before);
+        throw new ExecutionError(ExecutionErrorCode.internal, "The engine failed on a deposit", {
+          details: { txHash: deposit.txHash },
+          cause,
+        });
+      }
+      const cumulativeGasUsed = this.blockGas.number === env.number ? this.blockGas.used : 0n;
+      this.blockGas = { number: env.number, used: cumulativeGasUsed };
+      return {
+        txHash: deposit.txHash.toLowerCase() as Hex,
+        from: deposit.from.toLowerCase() as AddressHex,
+        to: deposit.to.toLowerCase() as AddressHex,
+        type: 0x7e,
+        nonce: 0n,
+        status: "success",
+        gasUsed: 0n,
+        cumulativeGasUsed,
+        effectiveGasPrice: 0n,
+        postStateRoot: root,
+        logs: [],
+        contractAddress: null,
+        output: "0x",
+      };
+    });
+  }
+
+  /** Adds `value` to `to`'s balance, creating the account; a zero value touches nothing (EIP-161). */
+  private async credit(to: Address, value: bigint): Promise<void> {
+    if (value === 0n) return;
+    const account = (await this.state.getAccount(to)) ?? new Account();
+    account.balance += value;
+    await this.state.putAccount(to, account);
   }
 
   /**

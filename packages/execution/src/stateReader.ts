@@ -20,7 +20,7 @@ export function argument(name: string, value: unknown, allowed: string): Executi
   });
 }
 
-function toAddress(name: string, value: AddressHex): Address {
+export function toAddress(name: string, value: AddressHex): Address {
   if (!isAddress(value, { strict: false })) throw argument(name, value, "an address");
   return new Address(hexToBytes(value));
 }

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from "@baton/protocol";
-import { type Address, getContractAddress, type Hex, hexToBytes, keccak256, toHex, toRlp } from "viem";
+import { EMPTY_TRIE_ROOT } from "@baton/protocol";
+import { type Address, getContractAddress, type Hex, toHex } from "viem";
 import { createEthereumjsEngine } from "./ethereumjsEngine.ts";
 import {
   ALICE,
@@ -16,55 +16,14 @@ import {
   COINBASE,
   deployCode,
   ETHER,
+  type ExpectedAccount,
+  expectedRoot,
   GWEI,
   genesis,
   STORAGE_RUNTIME,
   sign1559,
   transfer,
 } from "./testFixtures.ts";
-
-/** keccak256 of the empty string: the code hash of an account without code. */
-const EMPTY_CODE_HASH: Hex = "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
-
-interface ExpectedAccount {
-  nonce?: bigint;
-  balance: bigint;
-  code?: Hex;
-  storage?: Record<Hex, bigint>;
-}
-
-/** An RLP integer: big-endian without leading zeros, zero as the empty string. */
-function rlpInt(value: bigint): Hex {
-  if (value === 0n) return "0x";
-  const hex = value.toString(16);
-  return `0x${hex.length % 2 === 0 ? hex : `0${hex}`}`;
-}
-
-function storageRoot(storage: Record<Hex, bigint>): Hex {
-  const entries = Object.entries(storage)
-    .filter(([, value]) => value !== 0n)
-    .map(([slot, value]) => ({
-      key: hexToBytes(keccak256(slot as Hex)),
-      value: hexToBytes(toRlp(rlpInt(value))),
-    }));
-  return new MerklePatriciaTrie(entries).rootHash;
-}
-
-/** The state root of `accounts`, computed without ethereumjs. */
-function expectedRoot(accounts: Record<Address, ExpectedAccount>): Hex {
-  const entries = Object.entries(accounts).map(([address, account]) => ({
-    key: hexToBytes(keccak256(address as Address)),
-    value: hexToBytes(
-      toRlp([
-        rlpInt(account.nonce ?? 0n),
-        rlpInt(account.balance),
-        account.storage === undefined ? EMPTY_TRIE_ROOT : storageRoot(account.storage),
-        account.code === undefined ? EMPTY_CODE_HASH : keccak256(account.code),
-      ]),
-    ),
-  }));
-  return new MerklePatriciaTrie(entries).rootHash;
-}
 
 test("an empty genesis has the empty trie's root", async () => {
   const engine = await createEthereumjsEngine(genesis({}));

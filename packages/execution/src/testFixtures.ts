@@ -2,12 +2,13 @@
  * Fixed keys, a genesis and transaction builders shared by this package's tests and benchmark.
  * Test support only: not exported from the package.
  */
+import { EMPTY_TRIE_ROOT, MerklePatriciaTrie } from "@baton/protocol";
 import {
   type Address,
   concatHex,
   type Hex,
+  hexToBytes,
   keccak256,
-  numberToHex,
   type TransactionSerializable,
   toRlp,
 } from "viem";
@@ -76,10 +77,6 @@ export function transfer(signer: Signer, nonce: number, to: Address, value: bigi
   return sign1559(signer, { nonce, to, value });
 }
 
-function rlpInt(value: bigint): Hex {
-  return value === 0n ? "0x" : numberToHex(value);
-}
-
 /**
  * Signs an EIP-1559 transaction without any of viem's checks, to build transactions viem refuses
  * (tip above fee cap) or to tamper with the signature (`tamper` gets and returns [yParity, r, s]).
@@ -135,3 +132,49 @@ export const STORAGE_RUNTIME: Hex = `0x600035806000556000527f${STORED_TOPIC.slic
 
 /** Runtime that always reverts with the 4 bytes 0xdeadbeef. */
 export const REVERT_RUNTIME: Hex = "0x63deadbeef6000526004601cfd";
+
+/** keccak256 of the empty string: the code hash of an account without code. */
+const EMPTY_CODE_HASH: Hex = "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";
+
+export interface ExpectedAccount {
+  nonce?: bigint;
+  balance: bigint;
+  code?: Hex;
+  storage?: Record<Hex, bigint>;
+}
+
+/** An RLP integer: big-endian without leading zeros, zero as the empty string. */
+function rlpInt(value: bigint): Hex {
+  if (value === 0n) return "0x";
+  const hex = value.toString(16);
+  return `0x${hex.length % 2 === 0 ? hex : `0${hex}`}`;
+}
+
+function storageRoot(storage: Record<Hex, bigint>): Hex {
+  const entries = Object.entries(storage)
+    .filter(([, value]) => value !== 0n)
+    .map(([slot, value]) => ({
+      key: hexToBytes(keccak256(slot as Hex)),
+      value: hexToBytes(toRlp(rlpInt(value))),
+    }));
+  return new MerklePatriciaTrie(entries).rootHash;
+}
+
+/**
+ * The state root of `accounts`, computed without ethereumjs: `@baton/protocol`'s own Merkle-Patricia
+ * trie over RLP accounts keyed by keccak256(address).
+ */
+export function expectedRoot(accounts: Record<Address, ExpectedAccount>): Hex {
+  const entries = Object.entries(accounts).map(([address, account]) => ({
+    key: hexToBytes(keccak256(address as Address)),
+    value: hexToBytes(
+      toRlp([
+        rlpInt(account.nonce ?? 0n),
+        rlpInt(account.balance),
+        account.storage === undefined ? EMPTY_TRIE_ROOT : storageRoot(account.storage),
+        account.code === undefined ? EMPTY_CODE_HASH : keccak256(account.code),
+      ]),
+    ),
+  }));
+  return new MerklePatriciaTrie(entries).rootHash;
+}

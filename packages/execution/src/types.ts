@@ -52,11 +52,13 @@ export interface ExecutionLog {
 export interface TxOutcome {
   /** keccak256 of the raw transaction. */
   readonly txHash: Hex;
+  /** The sender; for a deposit, the L1 account that deposited. */
   readonly from: Address;
-  /** The recipient, or null for a contract creation. */
+  /** The recipient (a deposit's `to`), or null for a contract creation. */
   readonly to: Address | null;
-  /** 0 legacy, 1 EIP-2930, 2 EIP-1559. */
-  readonly type: 0 | 1 | 2;
+  /** 0 legacy, 1 EIP-2930, 2 EIP-1559, 0x7e an L1 deposit ({@link ExecutionEngine.applyDeposit}). */
+  readonly type: 0 | 1 | 2 | 0x7e;
+  /** The transaction's nonce; 0 for a deposit (it has none). */
   readonly nonce: bigint;
   /** "reverted" for any exceptional halt (REVERT, out of gas, invalid opcode...); the fees are paid anyway. */
   readonly status: "success" | "reverted";
@@ -87,6 +89,22 @@ export interface ExecuteOptions {
    * block's final root matters, as in derivation (see the benchmark).
    */
   readonly stateRoot?: boolean;
+}
+
+/**
+ * A genuine L1 deposit to credit ({@link ExecutionEngine.applyDeposit}): the fields of `@baton/protocol`'s
+ * `Deposit` the engine needs. Whether a `0x7e` forced inclusion is genuine is the caller's check
+ * (`isGenuineDeposit`), made against the rollup bridge's L1 events.
+ */
+export interface DepositMint {
+  /** The rollup account credited. */
+  readonly to: Address;
+  /** Wei added to `to`'s balance. */
+  readonly value: bigint;
+  /** The L1 account that deposited (the outcome's `from`). */
+  readonly from: Address;
+  /** keccak256 of the deposit's raw `0x7e` bytes (the outcome's `txHash`). */
+  readonly txHash: Hex;
 }
 
 /** A read-only call (`eth_call`): no signature, no nonce check, no fee, nothing kept. */
@@ -156,6 +174,14 @@ export interface ExecutionEngine {
    * differs from the previous transaction's.
    */
   execute(rawTx: Hex, env: BlockEnv, options?: ExecuteOptions): Promise<TxOutcome>;
+  /**
+   * Applies a genuine L1 deposit in block `env`: adds `value` to `to`'s balance (creating the
+   * account; a zero value changes nothing). No gas, no fee, no nonce, no signature, no code runs.
+   * The outcome has type 0x7e, status success, gas used 0, the block's gas count unchanged as
+   * `cumulativeGasUsed`, effective gas price 0, no logs, nonce 0, output `0x`. Undone by `revert()`
+   * like a transaction; `options.stateRoot` as for {@link execute}.
+   */
+  applyDeposit(deposit: DepositMint, env: BlockEnv, options?: ExecuteOptions): Promise<TxOutcome>;
   /** Runs a call on the current state in block `env` and discards its effects. */
   call(request: CallRequest, env: BlockEnv): Promise<CallResult>;
   /**

@@ -1,10 +1,11 @@
 /**
  * What the gateway needs of L1, over Ethereum JSON-RPC: the head (number, timestamp, base fee),
- * accounts at the head, the forced-inclusion queue, and sending transactions. The head is polled so
+ * accounts at the head, the forced-inclusion queue (with the bridge's deposits), and sending
+ * transactions. The head is polled so
  * that account reads can be cached per block.
  */
-import { inboxAbi } from "@baton/contracts";
-import type { Logger } from "@baton/protocol";
+import { bridgeAbi, inboxAbi } from "@baton/contracts";
+import { type Deposit, type DepositQueuedEvent, isGenuineDeposit, type Logger } from "@baton/protocol";
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
 import { JsonRpcBatcher } from "./rpc.ts";
 
@@ -20,6 +21,11 @@ export interface ForcedEntry {
   readonly txHash: Hex;
   readonly dueAt: bigint;
   readonly rawTx: Hex;
+  /**
+   * The deposit, when the entry is a genuine one (`docs/rollup.md`, "Deposits": the rollup's bridge
+   * emitted `DepositQueued` for this index and the bytes are the encoding of its fields); else null.
+   */
+  readonly deposit: Deposit | null;
 }
 
 export interface L1Access {
@@ -27,8 +33,11 @@ export interface L1Access {
   head(): L1Head;
   account(address: Address, blockNumber: bigint): Promise<{ nonce: bigint; balance: bigint }>;
   sendRawTransaction(raw: Hex): Promise<Hex>;
-  /** Forced inclusions of a rollup from queue index `from` on (queued in blocks up to the head). */
-  forcedInclusions(chainId: bigint, from: bigint): Promise<ForcedEntry[]>;
+  /**
+   * Forced inclusions of a rollup from queue index `from` on (queued in blocks up to the head), each
+   * with its deposit if it is a genuine one of `bridge` (none is without a bridge).
+   */
+  forcedInclusions(chainId: bigint, from: bigint, bridge?: Address): Promise<ForcedEntry[]>;
   readonly client: PublicClient;
   close(): void;
 }
@@ -99,20 +108,44 @@ export async function createL1Access(
         outbox.push({ raw, resolve, reject });
         if (flushing === null) flushing = setTimeout(flush, 5);
       }),
-    async forcedInclusions(rollup, from) {
-      const logs = await client.getContractEvents({
-        address: inbox,
-        abi: inboxAbi,
-        eventName: "ForcedInclusionQueued",
-        args: { chainId: rollup },
-        fromBlock: 0n,
-        toBlock: "latest",
-      });
-      return logs
+    async forcedInclusions(rollup, from, bridge) {
+      // Both lists up to one block: a deposit's two events come from one transaction, so an entry
+      // read without its DepositQueued (a later head for the inbox) would be wrongly skipped.
+      const range = { fromBlock: 0n, toBlock: await client.getBlockNumber({ cacheTime: 0 }) };
+      const [logs, deposits] = await Promise.all([
+        client.getContractEvents({
+          address: inbox,
+          abi: inboxAbi,
+          eventName: "ForcedInclusionQueued",
+          args: { chainId: rollup },
+          ...range,
+        }),
+        bridge === undefined
+          ? []
+          : client.getContractEvents({
+              address: bridge,
+              abi: bridgeAbi,
+              eventName: "DepositQueued",
+              ...range,
+            }),
+      ]);
+      const events = new Map<bigint, DepositQueuedEvent>();
+      for (const log of deposits) {
+        const args = log.args as DepositQueuedEvent;
+        events.set(args.forcedIndex, args);
+      }
+      const entries: ForcedEntry[] = logs
         .map((log) => log.args as { index: bigint; txHash: Hex; dueAt: bigint; rawTx: Hex })
         .filter((args) => args.index >= from)
-        .map((args) => ({ index: args.index, txHash: args.txHash, dueAt: args.dueAt, rawTx: args.rawTx }))
+        .map((args) => ({
+          index: args.index,
+          txHash: args.txHash,
+          dueAt: args.dueAt,
+          rawTx: args.rawTx,
+          deposit: isGenuineDeposit(args.rawTx, args.index, events, rollup),
+        }))
         .sort((a, b) => (a.index < b.index ? -1 : 1));
+      return entries;
     },
     close() {
       stopped = true;

@@ -5,13 +5,18 @@
  * Rollup block rules the rollup node must apply identically (DESIGN.md §5; issue 5 derives them):
  * one rollup block per batch, number `batch.number + 1`, timestamp the start of the batch's target
  * slot, coinbase the committer, the rollup's constant base fee, its block gas limit, PREVRANDAO zero.
- * A batch's forced inclusions lead its transactions.
+ * A batch's forced inclusions lead its transactions: the gateway consumes every queued one, in queue
+ * order, when it opens a batch (not only those due). A genuine deposit is minted
+ * (`engine.applyDeposit`); any other entry is executed, and one that is invalid (a forged `0x7e`
+ * entry included) is skipped but keeps its position, as in derivation.
  */
 import { type BlockEnv, type ExecutionEngine, ExecutionError, type TxOutcome } from "@baton/execution";
 import {
   type Batch,
   type BatchEntry,
   batchDataHash,
+  DEPOSIT_TX_TYPE,
+  decodeDepositTx,
   encodeBatchData,
   hashBatch,
   txRoot,
@@ -21,6 +26,11 @@ import { type Address, type Hex, keccak256, zeroAddress } from "viem";
 import type { ForcedEntry } from "./l1.ts";
 import type { RollupOptions } from "./options.ts";
 import type { StoredTransaction } from "./store.ts";
+
+/** `StoredTransaction.kind` of a forced inclusion that is not a genuine deposit. */
+export const FORCED_KIND = -1;
+/** `StoredTransaction.kind` of a forced inclusion that is a genuine deposit (minted on replay too). */
+export const DEPOSIT_KIND = -2;
 
 export interface OpenBatch {
   readonly number: bigint;
@@ -91,29 +101,26 @@ export class RollupLane {
   }
 
   /**
-   * Opens a batch for the window if none is open, leading with the forced inclusions that will be
-   * due when it lands (at the latest, the start of its target slot): they are executed on the
-   * pending state (an invalid one changes nothing, as in derivation) and returned for persisting.
+   * Opens a batch for the window if none is open, leading with every forced inclusion queued so far
+   * (deposits should land fast, and their fees go to whoever settles): each is applied on the
+   * pending state (see {@link applyForced}) and returned for persisting.
    */
   async openBatch(targetSlot: bigint, nowMs: number): Promise<StoredTransaction[]> {
     if (this.open !== null && this.open.targetSlot === targetSlot) return [];
     const open = this.ensureOpen(targetSlot, nowMs);
-    const deadline = this.slotStart(targetSlot);
+    const env = this.env(open.number, open.targetSlot);
     const added: StoredTransaction[] = [];
     for (const entry of this.forcedQueue) {
-      if (entry.index !== this.forcedNext || entry.dueAt > deadline) break;
-      try {
-        await this.execute(entry.rawTx);
-      } catch (error) {
-        if (!(error instanceof ExecutionError)) throw error;
-      }
+      if (entry.index !== this.forcedNext) break;
+      const kind = entry.deposit === null ? FORCED_KIND : DEPOSIT_KIND;
+      await this.applyForced(entry.rawTx, kind, env);
       const position = this.append(entry.rawTx, keccak256(entry.rawTx), null);
       // Stored like a promised transaction, so a restart replays it in place (nonce: its queue index).
       added.push({
         txHash: entry.txHash,
         chainId: this.chainId,
         requestHash: null,
-        sender: zeroAddress,
+        sender: entry.deposit?.from ?? zeroAddress,
         nonce: entry.index,
         raw: entry.rawTx,
         bundle: null,
@@ -121,7 +128,7 @@ export class RollupLane {
         targetSlot,
         gas: 0n,
         cost: 0n,
-        kind: -1,
+        kind,
         commitmentHash: null,
       });
       this.forcedNext = entry.index + 1n;
@@ -129,6 +136,29 @@ export class RollupLane {
     }
     this.forcedQueue = this.forcedQueue.filter((entry) => entry.index >= this.forcedNext);
     return added;
+  }
+
+  /**
+   * Applies a forced inclusion on the pending state in block `env` (also on restart, from its stored
+   * `kind`): a genuine deposit ({@link DEPOSIT_KIND}) is minted; any other `0x7e` entry is forged and
+   * skipped; anything else is executed, an invalid transaction changing nothing.
+   */
+  async applyForced(raw: Hex, kind: number, env: BlockEnv): Promise<void> {
+    if (kind === DEPOSIT_KIND) {
+      // Genuine when it was stored, so it decodes (the bytes are the bridge's encoding).
+      const deposit = decodeDepositTx(raw);
+      await this.engine.applyDeposit(
+        { to: deposit.to, value: deposit.value, from: deposit.from, txHash: keccak256(raw) },
+        env,
+      );
+      return;
+    }
+    if (raw.slice(2, 4).toLowerCase() === DEPOSIT_TX_TYPE.toString(16)) return;
+    try {
+      await this.engine.execute(raw, env);
+    } catch (error) {
+      if (!(error instanceof ExecutionError)) throw error;
+    }
   }
 
   /** Executes a transaction on the pending state in the open batch's block. */

@@ -8,7 +8,7 @@ import { batonDomain, CommitmentKind, type Logger, parseBatch } from "@baton/pro
 import { bytesToHex, stringToBytes } from "viem";
 import { DigestSigner } from "./crypto.ts";
 import { createL1Access, type L1Access } from "./l1.ts";
-import { RollupLane } from "./lanes.ts";
+import { DEPOSIT_KIND, FORCED_KIND, RollupLane } from "./lanes.ts";
 import { L1Ledger } from "./ledger.ts";
 import { createGatewayMetrics, type GatewayMetrics } from "./metrics.ts";
 import { type GatewayOptions, validateGatewayOptions } from "./options.ts";
@@ -335,14 +335,18 @@ async function restore(
   for (const tx of rollupTxs) {
     const lane = lanes.get(tx.chainId) as RollupLane;
     const range = (ranges.get(tx.chainId) ?? []).find((r) => tx.position >= r.first && tx.position < r.end);
+    const forced = tx.kind === FORCED_KIND || tx.kind === DEPOSIT_KIND;
     if (range !== undefined) {
-      await lane.engine.execute(tx.raw, lane.env(range.number, tx.targetSlot)).catch(() => {});
+      const env = lane.env(range.number, tx.targetSlot);
+      if (forced) await lane.applyForced(tx.raw, tx.kind, env);
+      else await lane.engine.execute(tx.raw, env).catch(() => {});
     } else {
       // Promised after the last cut batch: back into the open batch, in order.
-      lane.ensureOpen(tx.targetSlot, Date.now());
-      await lane.execute(tx.raw).catch(() => {});
+      const open = lane.ensureOpen(tx.targetSlot, Date.now());
+      if (forced) await lane.applyForced(tx.raw, tx.kind, lane.env(open.number, open.targetSlot));
+      else await lane.execute(tx.raw).catch(() => {});
       lane.append(tx.raw, tx.txHash, tx.bundle);
-      if (tx.kind === -1) {
+      if (forced) {
         lane.forcedNext = tx.nonce + 1n;
         if (lane.open !== null) lane.open.forcedUpTo = lane.forcedNext;
       }

@@ -11,6 +11,11 @@ export interface RollupOptions {
   readonly baseFeePerGas: bigint;
   /** Rollup gas the gateway may promise per L1 slot of a window. */
   readonly gasPerSlot: bigint;
+  /**
+   * The rollup's `Bridge` on L1: its `DepositQueued` events make `0x7e` forced inclusions genuine
+   * deposits (minted). Without it, no deposit is genuine: every `0x7e` entry is skipped.
+   */
+  readonly bridge?: Address;
 }
 
 export interface GatewayOptions {

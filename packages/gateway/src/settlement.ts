@@ -134,7 +134,11 @@ export class Settlement {
     if (nowMs - this.#lastForcedFetch > options.secondsPerSlot * 1000) {
       this.#lastForcedFetch = nowMs;
       for (const lane of this.deps.lanes.values()) {
-        lane.forcedQueue = await this.deps.l1.forcedInclusions(lane.chainId, lane.forcedNext);
+        lane.forcedQueue = await this.deps.l1.forcedInclusions(
+          lane.chainId,
+          lane.forcedNext,
+          lane.options.bridge,
+        );
       }
     }
     const cutMarginMs = Math.max(TICK_MS * 2, Math.floor(options.closeMarginMs / 2));
@@ -156,17 +160,15 @@ export class Settlement {
     await this.#send();
   }
 
-  /** With no open batch, opens one when a forced inclusion must go in this window. */
+  /** With no open batch, opens one as soon as a forced inclusion is queued (all are consumed eagerly). */
   async #openForForced(lane: RollupLane, nowMs: number): Promise<void> {
-    const first = lane.forcedQueue[0];
-    if (first === undefined) return;
+    if (lane.forcedQueue.length === 0) return;
     let window: ReturnType<WindowTracker["servingWindow"]>;
     try {
       window = this.deps.windows.servingWindow(nowMs);
     } catch {
       return;
     }
-    if (first.dueAt > BigInt(Math.floor(this.deps.windows.slotStartMs(window.targetSlot) / 1000))) return;
     for (const forced of await lane.openBatch(window.targetSlot, nowMs))
       await this.deps.store.saveForced(forced);
   }

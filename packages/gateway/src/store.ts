@@ -32,6 +32,7 @@ export interface StoredTransaction {
   readonly chainId: bigint;
   /** Null for a forced inclusion (no request). */
   readonly requestHash: Hex | null;
+  /** The signer; the zero address for a forced inclusion, the L1 depositor for a deposit. */
   readonly sender: Address;
   readonly nonce: bigint;
   readonly raw: Hex;
@@ -41,7 +42,7 @@ export interface StoredTransaction {
   readonly targetSlot: bigint;
   readonly gas: bigint;
   readonly cost: bigint;
-  /** The commitment kind given to this transaction (-1 for a forced inclusion). */
+  /** The commitment kind given to this transaction (-1 for a forced inclusion, -2 for a genuine deposit: `lanes.ts`). */
   readonly kind: number;
   /** Struct hash of its commitment (parents of the ordering chain), null for a forced inclusion. */
   readonly commitmentHash: Hex | null;

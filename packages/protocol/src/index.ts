@@ -15,6 +15,7 @@ export * from "./logger.ts";
 export * from "./lookahead.ts";
 export * from "./mpt.ts";
 export * from "./preconf/batchData.ts";
+export * from "./preconf/deposit.ts";
 export * from "./preconf/request.ts";
 export * from "./ssz/proofs.ts";
 export * from "./time.ts";

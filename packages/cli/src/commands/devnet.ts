@@ -198,8 +198,10 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
   console.log(`L1 JSON-RPC: ${devnet.l1Url}`);
   console.log(`Beacon API:  ${devnet.beaconApiUrl}`);
   if (devnet.protocol) {
-    const { registry, lookahead, inbox, slasher } = devnet.protocol;
+    const { registry, lookahead, inbox, slasher, bridges } = devnet.protocol;
     console.log(`Contracts:   registry ${registry} lookahead ${lookahead} inbox ${inbox} slasher ${slasher}`);
+    const bridgeList = Object.entries(bridges).map(([chainId, bridge]) => `${chainId} ${bridge}`);
+    if (bridgeList.length > 0) console.log(`Bridges:     ${bridgeList.join(", ")}`);
     console.log(`Rollups:     ${devnet.rollups.join(", ")}`);
     console.log(`Committer:   ${devnet.committer}`);
   }

@@ -93,6 +93,9 @@ interface IInbox {
     ///         to whoever settles the batch that consumes it. Due after `forcedDelay`.
     function forceInclude(uint64 chainId, bytes calldata rawTx) external payable returns (uint64 index);
 
+    /// @notice The least fee `forceInclude` accepts.
+    function minForcedFee() external view returns (uint256);
+
     /// @notice Where batch `batchHash` was settled (slot 0 and unsequenced when it was not).
     function settlement(bytes32 batchHash) external view returns (Settlement memory);
 

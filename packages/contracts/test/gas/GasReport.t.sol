@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Bridge} from "../../src/bridge/Bridge.sol";
 import {Batch} from "../../src/commitments/Commitments.sol";
 import {IInbox} from "../../src/inbox/IInbox.sol";
 import {LookaheadEntry, ProposerProof} from "../../src/lookahead/ILookaheadStore.sol";
@@ -82,6 +83,18 @@ contract GasReportTest is SlasherBase {
     function test_gas_forceInclude() public {
         inbox.forceInclude{value: MIN_FORCED_FEE}(ROLLUP_A, new bytes(120));
         vm.snapshotGasLastCall("force include (120-byte transaction)");
+    }
+
+    function test_gas_deposit() public {
+        Bridge bridge = new Bridge(inbox, ROLLUP_A);
+        vm.cool(address(bridge));
+        bridge.deposit{value: 1 ether}(address(0xBEEF));
+        vm.snapshotGasLastCall("bridge deposit: first (queue and nonce start at zero)");
+        // A later deposit in its own transaction: nothing it touches is warm.
+        vm.cool(address(bridge));
+        vm.cool(address(inbox));
+        bridge.deposit{value: 1 ether}(address(0xBEEF));
+        vm.snapshotGasLastCall("bridge deposit: later");
     }
 
     function test_gas_slashConflictingCommitments() public {

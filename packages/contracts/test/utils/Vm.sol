@@ -3,6 +3,13 @@ pragma solidity ^0.8.28;
 
 /// @notice The few forge cheatcodes our tests use (forge serves them at `VM_ADDRESS`).
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+
     function assertEq(bytes32 left, bytes32 right, string calldata error) external pure;
     function assertEq(uint256 left, uint256 right, string calldata error) external pure;
     function assertEq(bytes calldata left, bytes calldata right, string calldata error) external pure;
@@ -30,4 +37,7 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function snapshotGasLastCall(string calldata name) external returns (uint256 gasUsed);
+    function cool(address target) external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
 }

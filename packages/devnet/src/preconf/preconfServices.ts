@@ -68,6 +68,7 @@ export class PreconfServices {
           blockGasLimit: 30_000_000n,
           baseFeePerGas: 1_000_000_000n,
           gasPerSlot: 15_000_000n,
+          bridge: options.protocol.bridges[chainId.toString()],
         })),
         host: options.host,
         port: options.gatewayPort,

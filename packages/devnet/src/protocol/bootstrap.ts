@@ -1,5 +1,6 @@
 /**
- * The protocol's bootstrap on the devnet, before the beacon chain's genesis: deploy the contracts,
+ * The protocol's bootstrap on the devnet, before the beacon chain's genesis: deploy the contracts
+ * (with one deposit bridge per rollup),
  * register the sequencers' validator keys (BLS proofs of possession signed with blst), opt them in
  * naming the committer, and register the rollups — all in L1 blocks whose timestamps are before
  * genesis, so every sequencer counts from epoch 0 (`isActiveAt(r, referenceTime(0) = genesis)`).
@@ -139,14 +140,16 @@ export async function bootstrapProtocol(
     }
   };
 
-  // 1. Deploy: deployProtocol sends four transactions, then waits for them; mine once they are in.
+  // 1. Deploy: deployProtocol sends four transactions and one bridge per rollup, then waits for
+  // them; mine once they are in.
   const parameters = devnetProtocolParameters(options.genesisTime, options.secondsPerSlot);
+  const deployments = 4 + options.rollups.length;
   let settled = false;
-  const deploying = deployProtocol(wallet, client, parameters).finally(() => {
+  const deploying = deployProtocol(wallet, client, parameters, options.rollups).finally(() => {
     settled = true;
   });
   deploying.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
-  while (!settled && (await l1.poolStatus()).pending < 4) {
+  while (!settled && (await l1.poolStatus()).pending < deployments) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   if (!settled) await mineAll();

@@ -14,6 +14,7 @@ import {
   batonDomain,
   bundleHash,
   decodeBatchData,
+  encodeDepositTx,
   fastKeccak256,
   hashBatch,
   type Logger,
@@ -22,13 +23,11 @@ import {
   typedDataDigest,
   ZERO_HASH,
 } from "@baton/protocol";
-import { type Address, concatHex, decodeFunctionData, type Hex, numberToHex, toRlp } from "viem";
+import { type Address, decodeFunctionData, type Hex } from "viem";
 import type { L1BlockInputs, ProposedBatch, QueuedDeposit, QueuedForced } from "./inputs.ts";
 
 /** Largest bundle whose completeness is checked; larger ones are always dropped. */
 export const MAX_BUNDLE_MEMBERS = 8;
-/** The deposit transaction type (docs/rollup.md, "Deposits"). */
-export const DEPOSIT_TX_TYPE = 0x7e;
 
 export interface DerivationConfig {
   /** The rollup this deriver plans blocks for. */
@@ -418,22 +417,11 @@ function someOrderHashesTo(members: readonly BundleMember[], hash: Hex): boolean
 
 /** `0x7e ‖ rlp([chainId, depositNonce, from, to, value])`, as the bridge encodes a deposit. */
 export function encodeDeposit(deposit: QueuedDeposit): Hex {
-  return encodeDepositFields(deposit);
-}
-
-function rlpInt(value: bigint): Hex {
-  return value === 0n ? "0x" : numberToHex(value);
-}
-
-function encodeDepositFields(d: QueuedDeposit): Hex {
-  return concatHex([
-    "0x7e",
-    toRlp([
-      rlpInt(d.chainId),
-      rlpInt(d.depositNonce),
-      d.from.toLowerCase() as Hex,
-      d.to.toLowerCase() as Hex,
-      rlpInt(d.value),
-    ]),
-  ]);
+  return encodeDepositTx({
+    chainId: deposit.chainId,
+    depositNonce: deposit.depositNonce,
+    from: deposit.from,
+    to: deposit.to,
+    value: deposit.value,
+  });
 }
