@@ -80,8 +80,17 @@ function failure(result: CallResult, gas: bigint): RpcError {
   return new RpcError("EXECUTION_FAILED");
 }
 
+/** geth's check before running: the sender must hold the value it sends. Returns the balance. */
+async function checkValue(state: StateView, args: CallArgs): Promise<bigint | undefined> {
+  if (args.from === undefined) return undefined;
+  const balance = await state.balance(args.from);
+  if (balance < args.value) throw new RpcError("INSUFFICIENT_FUNDS");
+  return balance;
+}
+
 /** `eth_call`: the return data, or a revert error (code 3) with the revert bytes. */
 export async function call(state: StateView, args: CallArgs): Promise<Hex> {
+  if (args.value > 0n) await checkValue(state, args);
   const { intrinsic } = intrinsicGas(args);
   const limit = args.gas ?? state.block.gasLimit;
   if (limit < intrinsic)
@@ -106,9 +115,8 @@ export async function estimateGas(state: StateView, args: CallArgs): Promise<big
     args.gas !== undefined && args.gas >= TX_GAS && args.gas < blockGasLimit ? args.gas : blockGasLimit;
   const gasPrice = effectiveGasPrice(args, state.block.baseFeePerGas);
   const feeCap = args.gasPrice ?? args.maxFeePerGas ?? 0n;
-  if (feeCap > 0n && args.from !== undefined) {
-    const balance = await state.balance(args.from);
-    if (balance < args.value) throw new RpcError("INSUFFICIENT_FUNDS", "insufficient funds for transfer");
+  const balance = args.value > 0n || feeCap > 0n ? await checkValue(state, args) : undefined;
+  if (feeCap > 0n && balance !== undefined) {
     const allowance = (balance - args.value) / feeCap;
     if (hi > allowance) hi = allowance;
   }

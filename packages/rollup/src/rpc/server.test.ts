@@ -261,6 +261,19 @@ describe("reader errors", () => {
     await rpcError("eth_getLogs", [{ blockHash: `0x${"11".repeat(32)}` }], -32000, /unknown block/);
   });
 
+  it("refuses a call or an estimate sending more than the sender holds, and an estimate it cannot afford", async () => {
+    const send = { from: CAROL, to: CAROL, value: "0x1" };
+    await rpcError("eth_call", [send], -32000, /^insufficient funds for transfer$/);
+    await rpcError("eth_estimateGas", [send], -32000, /^insufficient funds for transfer$/);
+    await rpcError(
+      "eth_estimateGas",
+      [{ from: CAROL, to: CAROL, gasPrice: "0x1" }],
+      -32000,
+      /gas required exceeds allowance \(0\)/,
+    );
+    await rpcError("eth_call", [{ to: CAROL, data: "0xff", gas: "0x5208" }], -32000, /intrinsic gas too low/);
+  });
+
   it("maps GATEWAY_REFUSED to -32000 with the gateway's code, GATEWAY_UNAVAILABLE to -32002", async () => {
     chain.onSend = async () => {
       throw new RollupError(RollupErrorCode.gatewayRefused, "Nonce was already used or promised", {
