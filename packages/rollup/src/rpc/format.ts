@@ -18,7 +18,6 @@ export function hexQuantity(value: bigint | number): Hex {
 export const EMPTY_HEADER_FIELDS = {
   sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
   difficulty: "0x0",
-  extraData: "0x",
   nonce: "0x0000000000000000",
   /** Root of the empty trie (no withdrawals). */
   withdrawalsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
@@ -45,7 +44,7 @@ export function formatBlock(block: RollupBlock, transactions: readonly unknown[]
     miner: block.coinbase,
     difficulty: EMPTY_HEADER_FIELDS.difficulty,
     totalDifficulty: "0x0",
-    extraData: EMPTY_HEADER_FIELDS.extraData,
+    extraData: block.extraData,
     size: hexQuantity(block.size),
     gasLimit: hexQuantity(block.gasLimit),
     gasUsed: hexQuantity(block.gasUsed),
