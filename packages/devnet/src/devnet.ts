@@ -17,6 +17,7 @@ import { PreconfServices, type PreconfSummary } from "./preconf/preconfServices.
 import { DEPLOYER_KEY, type DevnetAccounts, devnetAccounts } from "./protocol/accounts.ts";
 import { bootstrapProtocol, bootstrapSpanSeconds, type ProtocolBootstrap } from "./protocol/bootstrap.ts";
 import { createLookaheadPoster, type LookaheadPoster } from "./protocol/lookaheadPoster.ts";
+import { RollupNodes, type RollupSummary } from "./rollups/rollupNodes.ts";
 
 /** Components that fault injection can stop and restart by name. */
 export type DevnetComponent = "l1" | "beacon-api";
@@ -46,6 +47,8 @@ export interface DevnetSummary {
   commitments: PreconfSummary["commitments"] | null;
   /** The load generator's requests (null without the gateway). */
   load: PreconfSummary["load"] | null;
+  /** Each rollup node's derived chain (null without rollup nodes). */
+  rollups: RollupSummary[] | null;
 }
 
 /** The `protocol` part of the summary: addresses, rollups (chain ids) and what was posted. */
@@ -221,6 +224,27 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         const preconf = devnet.preconf;
         devnet.on("slot", (event) => preconf.onSlot(event.slot + 1));
       }
+      if (bootstrap && options.rollupNodes) {
+        try {
+          devnet.rollupNodes = await RollupNodes.start(
+            {
+              l1Url: anvil.url,
+              protocol: bootstrap.addresses,
+              rollups: bootstrap.rollups,
+              time: devnet.time,
+              maxInactivity: bootstrap.parameters.maxInactivity,
+              dataDir: dataDir.path,
+              host: options.host,
+              gatewayUrl: devnet.preconf?.gateway.url ?? null,
+            },
+            logger.child({ module: "rollups" }),
+          );
+        } catch (error) {
+          await devnet.preconf?.stop(0);
+          await protocol?.poster.close();
+          throw error;
+        }
+      }
       logger.info("devnet started", {
         l1: anvil.url,
         beaconApi: beaconApi.url,
@@ -286,6 +310,10 @@ export class Devnet extends EventEmitter<DevnetEvents> {
   /** The gateway, load generator and commitment tracker (undefined without contracts or gateway). */
   preconf: PreconfServices | undefined;
 
+  /** One rollup node per rollup (undefined without contracts or with `rollupNodes: false`). */
+  rollupNodes: RollupNodes | undefined;
+  private finalRollups: RollupSummary[] | null = null;
+
   /** The gateway's URL (undefined without it). */
   get gatewayUrl(): string | undefined {
     return this.preconf?.gateway.url;
@@ -296,6 +324,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     return {
       commitments: preconf?.commitments ?? null,
       load: preconf?.load ?? null,
+      rollups: this.rollupNodes?.summary() ?? this.finalRollups,
       ...this.counters,
       headSlot: this.chain.headSlot,
       l1BlockNumber: this.chain.head.signedBlock.message.body.executionPayload.blockNumber,
@@ -426,6 +455,12 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     }
     await this.loopDone;
     await this.preconf?.stop(this.nextSlot);
+    if (this.rollupNodes) {
+      await this.rollupNodes.stop();
+      // The summary keeps what the nodes derived by the end.
+      this.finalRollups = this.rollupNodes.summary();
+      this.rollupNodes = undefined;
+    }
     await this.protocolSetup?.poster.close();
     await this.queue.catch(() => {});
     await this.beaconApi?.close();

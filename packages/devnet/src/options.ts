@@ -40,6 +40,8 @@ export interface DevnetOptions {
   readonly gatewayPort: number;
   /** The load generator's rate in preconfirmation requests per second (0: off). */
   readonly load: number;
+  /** Run a rollup node (derivation, execution, `eth_` JSON-RPC) per rollup; needs `contracts`. */
+  readonly rollupNodes: boolean;
 }
 
 export const defaultDevnetOptions: DevnetOptions = {
@@ -61,6 +63,7 @@ export const defaultDevnetOptions: DevnetOptions = {
   gateway: true,
   gatewayPort: 0,
   load: 10,
+  rollupNodes: true,
 };
 
 export class InvalidOptionError extends BatonError {
@@ -100,6 +103,8 @@ export function validateDevnetOptions(input: Partial<DevnetOptions>): Readonly<D
   if (!Number.isFinite(options.load) || options.load < 0 || options.load > 10_000) {
     throw new InvalidOptionError("load", options.load, "a rate from 0 to 10000 requests per second");
   }
+  if (typeof options.rollupNodes !== "boolean")
+    throw new InvalidOptionError("rollupNodes", options.rollupNodes, "true or false");
   if (typeof options.contracts !== "boolean") {
     throw new InvalidOptionError("contracts", options.contracts, "true or false");
   }

@@ -226,13 +226,15 @@ export class RollupNode {
     const pending = this.#pending;
     if (pending === null || !this.#pendingDirty) return;
     this.#pendingDirty = false;
-    if (this.#enginePending) await this.state.reset(this.#head.stateRoot);
-    this.#enginePending = true;
     await pending.rebuild(
       this.#head,
       (number) => this.store.block(number + 1n)?.extraData ?? null,
       this.state,
+      async () => {
+        if (this.#enginePending) await this.state.reset(this.#head.stateRoot);
+      },
     );
+    this.#enginePending = true;
   }
 
   /** The newest pending block, or null without any. */

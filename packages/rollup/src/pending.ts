@@ -46,6 +46,8 @@ export class PendingChain {
   /** Published batches of this rollup by number (unsettled, or settled and not yet checked). */
   readonly #published = new Map<bigint, { batch: Batch; hash: Hex; data: Hex; signature: Hex }>();
   #built: BuiltBlock[] = [];
+  /** The head the pending blocks were built on. */
+  #builtOn: Hex | null = null;
   #stream: GatewayStream | null = null;
   #nextSequence = 0n;
   #closed = false;
@@ -62,7 +64,7 @@ export class PendingChain {
   follow(gateway: GatewayClient): void {
     const connect = () => {
       if (this.#closed) return;
-      const stream = gateway.stream(this.#nextSequence, (message) => this.#receive(message));
+      const stream = gateway.stream(this.#nextSequence, (message) => this.receive(message));
       this.#stream = stream;
       stream.opened.catch(() => {});
       stream.closed.then(() => {
@@ -72,7 +74,8 @@ export class PendingChain {
     connect();
   }
 
-  #receive(message: StreamMessageJson): void {
+  /** Takes one stream message (batches of this rollup are kept; the rest only moves the cursor). */
+  receive(message: StreamMessageJson): void {
     const sequence = BigInt(message.sequence);
     if (sequence >= this.#nextSequence) this.#nextSequence = sequence + 1n;
     if (message.type !== "batch") return;
@@ -106,6 +109,8 @@ export class PendingChain {
     head: RollupBlock,
     settledHash: (number: bigint) => Hex | null,
     state: RollupState,
+    /** Moves the engine back to `head`'s state (it holds the pending blocks built before). */
+    resetToHead: () => Promise<void>,
   ): Promise<void> {
     for (const [number, published] of this.#published) {
       if (number + 1n > head.number) continue;
@@ -121,10 +126,21 @@ export class PendingChain {
       }
       this.#published.delete(number);
     }
-    this.#built = [];
-    let parent = head;
-    let parentBatch = head.number === 0n ? ZERO_HASH : head.extraData;
-    for (let number = head.number; ; number++) {
+    // Same head and every pending block still published as built: extend (the engine is at the
+    // last pending block's state). Otherwise start again from the head.
+    const extend =
+      this.#builtOn === head.hash &&
+      this.#built.every(
+        (built) => this.#published.get(built.block.number - 1n)?.hash === built.block.extraData,
+      );
+    if (!extend) {
+      await resetToHead();
+      this.#built = [];
+      this.#builtOn = head.hash;
+    }
+    let parent = this.#built.at(-1)?.block ?? head;
+    let parentBatch = parent.number === 0n ? ZERO_HASH : parent.extraData;
+    for (let number = parent.number; ; number++) {
       const published = this.#published.get(number);
       if (published === undefined || published.batch.parentHash !== parentBatch) break;
       const plan = await this.#plan(published);

@@ -124,6 +124,13 @@ export const devnetFlags: readonly FlagSpec[] = [
     default: String(d.gateway),
   },
   {
+    name: "rollup-nodes",
+    env: "BATON_ROLLUP_NODES",
+    kind: "boolean",
+    description: "Run a rollup node (derivation, execution, eth_ JSON-RPC) per rollup (needs --contracts)",
+    default: String(d.rollupNodes),
+  },
+  {
     name: "gateway-port",
     env: "BATON_GATEWAY_PORT",
     kind: "integer",
@@ -189,6 +196,7 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     gateway: values.gateway as boolean | undefined,
     gatewayPort: values["gateway-port"] as number | undefined,
     load: values.load as number | undefined,
+    rollupNodes: values["rollup-nodes"] as boolean | undefined,
   };
   for (const key of Object.keys(options) as (keyof DevnetOptions)[]) {
     if (options[key] === undefined) delete options[key];
@@ -206,6 +214,8 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     console.log(`Committer:   ${devnet.committer}`);
   }
   if (devnet.gatewayUrl) console.log(`Gateway:     ${devnet.gatewayUrl}`);
+  for (const rollup of devnet.rollupNodes?.summary() ?? [])
+    console.log(`Rollup ${rollup.chainId}: ${rollup.rpc}`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -18,9 +18,15 @@ export function loadAccounts(count: number): LoadAccount[] {
 /** Balance of each load account, on L1 and on each rollup. */
 export const LOAD_ACCOUNT_BALANCE = parseEther("1000");
 
+/** Every devnet rollup's block gas limit and constant base fee (the gateway and the nodes share them). */
+export const DEVNET_ROLLUP_BLOCK_GAS_LIMIT = 30_000_000n;
+export const DEVNET_ROLLUP_BASE_FEE = 1_000_000_000n;
+/** How many load accounts the devnet funds (on L1 and in every rollup's genesis). */
+export const DEVNET_LOAD_ACCOUNTS = 32;
+
 /** A rollup's genesis on the devnet: the load accounts funded. */
 export function devnetRollupGenesis(chainId: bigint, accounts: readonly LoadAccount[]) {
   const alloc: Record<Address, { balance: bigint }> = {};
   for (const account of accounts) alloc[account.address] = { balance: LOAD_ACCOUNT_BALANCE };
-  return { chainId, alloc, gasLimit: 30_000_000n, baseFeePerGas: 1_000_000_000n };
+  return { chainId, alloc, gasLimit: DEVNET_ROLLUP_BLOCK_GAS_LIMIT, baseFeePerGas: DEVNET_ROLLUP_BASE_FEE };
 }

@@ -10,7 +10,14 @@ import { defaultGatewayOptions, Gateway } from "@baton/gateway";
 import type { ChainTime, Logger } from "@baton/protocol";
 import { createPublicClient, type Hex, http, type PublicClient, toHex } from "viem";
 import { type CommitmentCounts, CommitmentTracker } from "./commitmentTracker.ts";
-import { devnetRollupGenesis, LOAD_ACCOUNT_BALANCE, loadAccounts } from "./loadAccounts.ts";
+import {
+  DEVNET_LOAD_ACCOUNTS,
+  DEVNET_ROLLUP_BASE_FEE,
+  DEVNET_ROLLUP_BLOCK_GAS_LIMIT,
+  devnetRollupGenesis,
+  LOAD_ACCOUNT_BALANCE,
+  loadAccounts,
+} from "./loadAccounts.ts";
 import { LoadGenerator, type LoadStats } from "./loadGenerator.ts";
 
 export interface PreconfServicesOptions {
@@ -47,7 +54,7 @@ export class PreconfServices {
   ) {}
 
   static async start(options: PreconfServicesOptions, logger: Logger): Promise<PreconfServices> {
-    const accounts = loadAccounts(32);
+    const accounts = loadAccounts(DEVNET_LOAD_ACCOUNTS);
     const client = createPublicClient({ transport: http(options.l1Url) }) as PublicClient;
     for (const account of accounts) {
       await client.request({
@@ -65,8 +72,8 @@ export class PreconfServices {
         secondsPerSlot: options.time.secondsPerSlot,
         rollups: options.rollups.map((chainId) => ({
           genesis: devnetRollupGenesis(chainId, accounts),
-          blockGasLimit: 30_000_000n,
-          baseFeePerGas: 1_000_000_000n,
+          blockGasLimit: DEVNET_ROLLUP_BLOCK_GAS_LIMIT,
+          baseFeePerGas: DEVNET_ROLLUP_BASE_FEE,
           gasPerSlot: 15_000_000n,
           bridge: options.protocol.bridges[chainId.toString()],
         })),
