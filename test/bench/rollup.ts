@@ -2,7 +2,7 @@
 // included) and how its cost scales with the block size, on two workloads: plain ETH transfers and
 // ERC-20 `transfer` calls to a token in the genesis.
 //   npm run bench:rollup -- [--senders 2000] [--accounts 10000] [--sizes 100,1000,10000]
-//                           [--root-per-tx 1000] [--json]
+//                           [--root-per-tx 1000] [--workloads transfers,erc20] [--json]
 //
 // Made before the clock: transactions signed by many senders funded in the genesis (several each),
 // cut into one batch per block (`BatchMaker`), carried in real `propose` calldata (`proposeEvents`)
@@ -51,6 +51,7 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "10000" },
     sizes: { type: "string", default: "100,1000,10000" },
     "root-per-tx": { type: "string", default: "1000" },
+    workloads: { type: "string", default: "transfers,erc20" },
     json: { type: "boolean" },
   },
 });
@@ -163,7 +164,10 @@ function sign(sender: Sender, tx: TransactionSerializableEIP1559): Hex {
 }
 
 type Workload = "transfers" | "erc20";
-const WORKLOADS: readonly Workload[] = ["transfers", "erc20"];
+const WORKLOADS = values.workloads.split(",").map((name) => {
+  if (name !== "transfers" && name !== "erc20") throw new Error(`unknown workload ${name}`);
+  return name as Workload;
+});
 
 /** `count` transactions round-robin over the senders (nonces in order), each to a fresh recipient. */
 function signWorkload(workload: Workload, count: number): Hex[] {
