@@ -127,8 +127,8 @@ export async function createEthereumjsEngine(
     trie.root(await existingRoot(trie, config.root));
   } else {
     await writeGenesis(state, genesis);
-    await state.getStateRoot(); // writes the genesis into the trie
-    await store?.flush();
+    const root = await state.getStateRoot(); // writes the genesis into the trie
+    await store?.flush(root);
   }
   return new EthereumjsEngine(common, vm, evm, state, trie, store, blockchain);
 }
@@ -470,9 +470,9 @@ class EthereumjsEngine implements ExecutionEngine {
     return this.serial(async () => {
       if (this.saved.length > 0) throw checkpointOpen("flush");
       await this.settle();
-      const root = bytesToHex(await this.state.getStateRoot());
-      await this.store?.flush();
-      return root;
+      const root = await this.state.getStateRoot();
+      await this.store?.flush(root);
+      return bytesToHex(root);
     });
   }
 

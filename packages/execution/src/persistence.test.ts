@@ -7,10 +7,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { type Address, getContractAddress, type Hex, keccak256, toHex } from "viem";
+import { type LeafMPTNode, MerklePatriciaTrie } from "@ethereumjs/mpt";
+import {
+  createAccountFromRLP,
+  equalsBytes,
+  KECCAK256_NULL,
+  KECCAK256_RLP,
+  ValueEncoding,
+} from "@ethereumjs/util";
+import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 import { createEthereumjsEngine } from "./ethereumjsEngine.ts";
-import { openSqliteTrieStore } from "./sqliteTrieStore.ts";
+import { openSqliteTrieStore, type TrieStore } from "./sqliteTrieStore.ts";
 import {
   ALICE,
   BOB,
@@ -80,6 +88,34 @@ async function run(engine: ExecutionEngine, blocks: Hex[][], first = 1n): Promis
   return roots;
 }
 
+/**
+ * Walks the whole state at `root` in `store` (account trie, every storage trie, every code): throws
+ * on a missing node. Returns the number of accounts.
+ */
+async function assertComplete(store: TrieStore, root: Hex): Promise<number> {
+  const trie = new MerklePatriciaTrie({
+    db: store,
+    valueEncoding: ValueEncoding.Bytes,
+    root: hexToBytes(root),
+  });
+  let accounts = 0;
+  const leaves: Uint8Array[] = [];
+  await trie.walkAllValueNodes(async (node) => {
+    leaves.push((node as LeafMPTNode).value());
+  });
+  for (const leaf of leaves) {
+    accounts++;
+    const account = createAccountFromRLP(leaf);
+    if (!equalsBytes(account.storageRoot, KECCAK256_RLP))
+      await trie.shallowCopy(false).walkTrie(account.storageRoot, async (_ref, _node, _key, walk) => {
+        if (_node !== null) walk.allChildren(_node, _key);
+      });
+    if (!equalsBytes(account.codeHash, KECCAK256_NULL))
+      assert.ok((await store.get(`63${bytesToHex(account.codeHash).slice(2)}`)) !== undefined, "code stored");
+  }
+  return accounts;
+}
+
 async function expectCode(code: ExecutionErrorCode, promise: Promise<unknown>): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof ExecutionError, String(error));
@@ -107,6 +143,7 @@ test("a state flushed, closed and reopened at its root reads and executes as one
   await store.close();
 
   const reopened = openSqliteTrieStore(path);
+  assert.equal(await assertComplete(reopened, root ?? "0x"), 6); // 3 in the genesis, coinbase, carol, contract
   const restarted = await createEthereumjsEngine(chain(), { store: reopened, root });
   assert.equal(await restarted.stateRoot(), root);
   assert.deepEqual(await snapshot(restarted), before);
@@ -209,6 +246,7 @@ test("a crash without flush leaves the last flushed root intact and openable", a
     ExecutionErrorCode.unknownStateRoot,
     createEthereumjsEngine(chain(), { store: reopened, root: lost }),
   );
+  await assertComplete(reopened, flushed);
   const restarted = await createEthereumjsEngine(chain(), { store: reopened, root: flushed });
   assert.deepEqual(await snapshot(restarted), atFlush);
   // Re-executing the lost block gives the lost root again.
@@ -246,4 +284,31 @@ test("a view of an older root reads and calls that state while the engine goes o
   await engine.close();
   await expectCode(ExecutionErrorCode.closed, view.account(ALICE.address));
   await store.close();
+});
+
+test("a flush keeps the flushed state whole and forgets mid-block and reverted states", async () => {
+  const path = freshPath();
+  const store = openSqliteTrieStore(path);
+  const engine = await createEthereumjsEngine(chain(), { store });
+  const midBlock = (await engine.execute(await deploy(), env(1n))).postStateRoot;
+  await engine.checkpoint();
+  const reverted = (await engine.execute(await setRegister(1, 4n), env(1n))).postStateRoot;
+  await engine.revert();
+  await engine.execute(await setRegister(1, 5n), env(1n));
+  if (midBlock === null || reverted === null) throw new Error("no root");
+  // Until the flush, every state the engine went through can be viewed.
+  assert.equal(await (await engine.at(reverted)).storage(REGISTER, SLOT0), word(4n));
+  const root = await engine.flush();
+  await expectCode(ExecutionErrorCode.unknownStateRoot, engine.at(midBlock));
+  await expectCode(ExecutionErrorCode.unknownStateRoot, engine.setStateRoot(reverted));
+  await engine.close();
+  await store.close();
+
+  const reopened = openSqliteTrieStore(path, { cacheNodes: 0 });
+  assert.equal(await assertComplete(reopened, root), 5); // no carol
+  const restarted = await createEthereumjsEngine(chain(), { store: reopened, root });
+  assert.equal(await restarted.storage(REGISTER, SLOT0), word(5n));
+  assert.equal(await restarted.code(CONTRACT), STORAGE_RUNTIME);
+  await restarted.close();
+  await reopened.close();
 });
