@@ -15,6 +15,7 @@ import {
   KECCAK256_RLP,
   ValueEncoding,
 } from "@ethereumjs/util";
+import Database from "better-sqlite3";
 import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 import { createEthereumjsEngine } from "./ethereumjsEngine.ts";
@@ -114,6 +115,14 @@ async function assertComplete(store: TrieStore, root: Hex): Promise<number> {
       assert.ok((await store.get(`63${bytesToHex(account.codeHash).slice(2)}`)) !== undefined, "code stored");
   }
   return accounts;
+}
+
+/** Rows in a store's file, read through a second connection. */
+function rows(file: string): number {
+  const db = new Database(file, { readonly: true });
+  const count = db.prepare("SELECT count(*) FROM trie_nodes").pluck().get() as number;
+  db.close();
+  return count;
 }
 
 async function expectCode(code: ExecutionErrorCode, promise: Promise<unknown>): Promise<void> {
@@ -286,29 +295,41 @@ test("a view of an older root reads and calls that state while the engine goes o
   await store.close();
 });
 
-test("a flush keeps the flushed state whole and forgets mid-block and reverted states", async () => {
+test("a flush keeps every state whose root the engine reported, whole, and only those", async () => {
   const path = freshPath();
   const store = openSqliteTrieStore(path);
   const engine = await createEthereumjsEngine(chain(), { store });
+  const genesisRows = rows(path);
   const midBlock = (await engine.execute(await deploy(), env(1n))).postStateRoot;
   await engine.checkpoint();
   const reverted = (await engine.execute(await setRegister(1, 4n), env(1n))).postStateRoot;
   await engine.revert();
-  await engine.execute(await setRegister(1, 5n), env(1n));
-  if (midBlock === null || reverted === null) throw new Error("no root");
-  // Until the flush, every state the engine went through can be viewed.
-  assert.equal(await (await engine.at(reverted)).storage(REGISTER, SLOT0), word(4n));
-  const root = await engine.flush();
-  await expectCode(ExecutionErrorCode.unknownStateRoot, engine.at(midBlock));
-  await expectCode(ExecutionErrorCode.unknownStateRoot, engine.setStateRoot(reverted));
+  // Without roots: the trie writes versions of nodes that no reported root reaches.
+  await engine.execute(await setRegister(1, 5n), env(1n), { stateRoot: false });
+  await engine.execute(await transfer(BOB, 3, CAROL, 1n), env(1n), { stateRoot: false });
+  const root = await engine.stateRoot();
+  const buffered = store.bufferedNodes;
+  assert.equal(await engine.flush(), root);
   await engine.close();
   await store.close();
+  if (midBlock === null || reverted === null) throw new Error("no root");
 
   const reopened = openSqliteTrieStore(path, { cacheNodes: 0 });
-  assert.equal(await assertComplete(reopened, root), 5); // no carol
+  assert.equal(await assertComplete(reopened, root), 6);
+  for (const kept of [midBlock, reverted]) await assertComplete(reopened, kept);
+  assert.equal(
+    await (await (await createEthereumjsEngine(chain(), { store: reopened, root })).at(reverted)).storage(
+      REGISTER,
+      SLOT0,
+    ),
+    word(4n),
+  );
   const restarted = await createEthereumjsEngine(chain(), { store: reopened, root });
   assert.equal(await restarted.storage(REGISTER, SLOT0), word(5n));
   assert.equal(await restarted.code(CONTRACT), STORAGE_RUNTIME);
   await restarted.close();
   await reopened.close();
+  // The block's stored nodes: fewer than the trie wrote.
+  const stored = rows(path) - genesisRows;
+  assert.ok(stored < buffered, `${stored} nodes stored of ${buffered} written`);
 });

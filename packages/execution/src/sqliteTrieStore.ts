@@ -9,13 +9,12 @@
  * longer reachable from the roots worth keeping is future work.
  *
  * Writes go to an in-memory buffer; reads look in the buffer, then in a bounded cache of recently
- * flushed or read nodes, then in SQLite. `flush(stateRoot)` writes, in one transaction, only the
- * buffered nodes reachable from that state root (its account trie, storage tries and code) and
- * forgets the other buffered ones: the intermediate versions the trie wrote on the way (one per
- * transaction root, one per account update), which are most of what is written (see
- * docs/execution.md). So the roots a store keeps are the ones that were current at a flush; a
- * mid-block transaction's post-state root, readable until the next flush, is not kept. `close()`
- * drops what was not flushed, exactly as a crash would.
+ * flushed or read nodes, then in SQLite. `flush(keep)` writes, in one transaction, only the
+ * buffered nodes reachable from the state roots it is given (account tries, storage tries, code)
+ * and forgets the other buffered ones: the intermediate versions the trie wrote on the way (one per
+ * key updated), most of what is written (see docs/execution.md). The engine passes every root it
+ * computed since the last flush, so every root it ever reported is kept. `close()` drops what was
+ * not flushed, exactly as a crash would.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -36,10 +35,10 @@ import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
  */
 export interface TrieStore extends DB<string, Uint8Array> {
   /**
-   * Makes durable the nodes put so far that the state at `stateRoot` needs (all of them without a
-   * root); the others may be forgotten.
+   * Makes durable the nodes put so far that the states at `keep` (state roots) need, all of them
+   * without `keep`; the others may be forgotten.
    */
-  flush(stateRoot?: Uint8Array): Promise<void>;
+  flush(keep?: readonly Uint8Array[]): Promise<void>;
   /** Releases the store; what was not flushed is lost. */
   close(): Promise<void>;
 }
@@ -147,10 +146,10 @@ export class SqliteTrieStore implements TrieStore {
 
   async open(): Promise<void> {}
 
-  async flush(stateRoot?: Uint8Array): Promise<void> {
+  async flush(keep?: readonly Uint8Array[]): Promise<void> {
     this.#check();
     if (this.#buffer.size === 0) return;
-    const flushed = stateRoot === undefined ? this.#buffer : reachable(this.#buffer, stateRoot);
+    const flushed = keep === undefined ? this.#buffer : reachable(this.#buffer, keep);
     this.#writeAll(flushed);
     this.#buffer = new Map();
     for (const [key, value] of flushed) this.#remember(key, value);
@@ -183,13 +182,16 @@ const CODE_PREFIX_HEX = "63"; // "c", ethereumjs's CODEHASH_PREFIX
 const HASH_LENGTH = 32;
 
 /**
- * The buffered entries the state at `stateRoot` needs: its account-trie nodes, the nodes of the
- * storage tries its accounts point to, and their code. A node not in the buffer is already stored,
- * and so is everything below it (each flush stores the whole of what it keeps).
+ * The buffered entries the states at `stateRoots` need: their account-trie nodes, the nodes of the
+ * storage tries their accounts point to, and their code. A node not in the buffer is already
+ * stored, and so is everything below it (each flush stores the whole of what it keeps).
  */
-function reachable(buffer: Map<string, Uint8Array>, stateRoot: Uint8Array): Map<string, Uint8Array> {
+function reachable(
+  buffer: Map<string, Uint8Array>,
+  stateRoots: readonly Uint8Array[],
+): Map<string, Uint8Array> {
   const kept = new Map<string, Uint8Array>();
-  const pending: { hash: Uint8Array; accounts: boolean }[] = [{ hash: stateRoot, accounts: true }];
+  const pending = stateRoots.map((hash) => ({ hash, accounts: true }));
   const visit = (node: MPTNode, accounts: boolean): void => {
     if (node instanceof BranchMPTNode) for (const [, child] of node.getChildren()) follow(child, accounts);
     else if (node instanceof ExtensionMPTNode) follow(node.value(), accounts);
