@@ -119,6 +119,7 @@ export async function createEthereumjsEngine(
           valueEncoding: ValueEncoding.Bytes,
         });
   const state = new EngineStateManager({ common, trie, caches: new Caches() });
+  if (store !== undefined) state.computedRoots = [];
   const blockchain = blockHashSource(config.blockHash);
   const evm = await createEVM({ common, stateManager: state, blockchain });
   const vm = await createVM({ common, stateManager: state, evm });
@@ -128,9 +129,20 @@ export async function createEthereumjsEngine(
   } else {
     await writeGenesis(state, genesis);
     await state.getStateRoot(); // writes the genesis into the trie
-    await store?.flush();
+    if (store !== undefined) await flushStore(store, state);
   }
   return new EthereumjsEngine(common, vm, evm, state, trie, store, blockchain);
+}
+
+/**
+ * Makes durable every state whose root the engine computed since the last flush (each reported
+ * `postStateRoot`, `stateRoot()`, checkpoint): the store keeps what they reach and forgets the
+ * intermediate node versions no reported state reaches.
+ */
+async function flushStore(store: TrieStore, state: EngineStateManager): Promise<void> {
+  const roots = state.computedRoots ?? [];
+  await store.flush(roots);
+  roots.length = 0;
 }
 
 /** `root` as bytes, once checked to be in the trie's database. */
@@ -145,10 +157,26 @@ async function existingRoot(trie: MerklePatriciaTrie, root: Hex): Promise<Uint8A
   return bytes;
 }
 
-/** ethereumjs's state manager, with its checkpoint depth visible (to recover from a failed `runTx`). */
+/**
+ * ethereumjs's state manager, with its checkpoint depth visible (to recover from a failed `runTx`)
+ * and, over a store, the state roots computed since the last flush: the states a flush keeps.
+ */
 class EngineStateManager extends MerkleStateManager {
+  /** Null when not tracked (in memory every node is kept anyway). */
+  computedRoots: Uint8Array[] | null = null;
+
   get depth(): number {
     return this._checkpointCount;
+  }
+
+  override async getStateRoot(): Promise<Uint8Array> {
+    const root = await super.getStateRoot();
+    const roots = this.computedRoots;
+    if (roots !== null) {
+      const last = roots.at(-1);
+      if (last === undefined || !equalsBytes(last, root)) roots.push(root);
+    }
+    return root;
   }
 }
 
@@ -470,9 +498,9 @@ class EthereumjsEngine implements ExecutionEngine {
     return this.serial(async () => {
       if (this.saved.length > 0) throw checkpointOpen("flush");
       await this.settle();
-      const root = bytesToHex(await this.state.getStateRoot());
-      await this.store?.flush();
-      return root;
+      const root = await this.state.getStateRoot();
+      if (this.store !== undefined) await flushStore(this.store, this.state);
+      return bytesToHex(root);
     });
   }
 

@@ -7,10 +7,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { type Address, getContractAddress, type Hex, keccak256, toHex } from "viem";
+import { type LeafMPTNode, MerklePatriciaTrie } from "@ethereumjs/mpt";
+import {
+  createAccountFromRLP,
+  equalsBytes,
+  KECCAK256_NULL,
+  KECCAK256_RLP,
+  ValueEncoding,
+} from "@ethereumjs/util";
+import Database from "better-sqlite3";
+import { type Address, bytesToHex, getContractAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 import { createEthereumjsEngine } from "./ethereumjsEngine.ts";
-import { openSqliteTrieStore } from "./sqliteTrieStore.ts";
+import { openSqliteTrieStore, type TrieStore } from "./sqliteTrieStore.ts";
 import {
   ALICE,
   BOB,
@@ -80,6 +89,42 @@ async function run(engine: ExecutionEngine, blocks: Hex[][], first = 1n): Promis
   return roots;
 }
 
+/**
+ * Walks the whole state at `root` in `store` (account trie, every storage trie, every code): throws
+ * on a missing node. Returns the number of accounts.
+ */
+async function assertComplete(store: TrieStore, root: Hex): Promise<number> {
+  const trie = new MerklePatriciaTrie({
+    db: store,
+    valueEncoding: ValueEncoding.Bytes,
+    root: hexToBytes(root),
+  });
+  let accounts = 0;
+  const leaves: Uint8Array[] = [];
+  await trie.walkAllValueNodes(async (node) => {
+    leaves.push((node as LeafMPTNode).value());
+  });
+  for (const leaf of leaves) {
+    accounts++;
+    const account = createAccountFromRLP(leaf);
+    if (!equalsBytes(account.storageRoot, KECCAK256_RLP))
+      await trie.shallowCopy(false).walkTrie(account.storageRoot, async (_ref, _node, _key, walk) => {
+        if (_node !== null) walk.allChildren(_node, _key);
+      });
+    if (!equalsBytes(account.codeHash, KECCAK256_NULL))
+      assert.ok((await store.get(`63${bytesToHex(account.codeHash).slice(2)}`)) !== undefined, "code stored");
+  }
+  return accounts;
+}
+
+/** Rows in a store's file, read through a second connection. */
+function rows(file: string): number {
+  const db = new Database(file, { readonly: true });
+  const count = db.prepare("SELECT count(*) FROM trie_nodes").pluck().get() as number;
+  db.close();
+  return count;
+}
+
 async function expectCode(code: ExecutionErrorCode, promise: Promise<unknown>): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof ExecutionError, String(error));
@@ -107,6 +152,7 @@ test("a state flushed, closed and reopened at its root reads and executes as one
   await store.close();
 
   const reopened = openSqliteTrieStore(path);
+  assert.equal(await assertComplete(reopened, root ?? "0x"), 6); // 3 in the genesis, coinbase, carol, contract
   const restarted = await createEthereumjsEngine(chain(), { store: reopened, root });
   assert.equal(await restarted.stateRoot(), root);
   assert.deepEqual(await snapshot(restarted), before);
@@ -209,6 +255,7 @@ test("a crash without flush leaves the last flushed root intact and openable", a
     ExecutionErrorCode.unknownStateRoot,
     createEthereumjsEngine(chain(), { store: reopened, root: lost }),
   );
+  await assertComplete(reopened, flushed);
   const restarted = await createEthereumjsEngine(chain(), { store: reopened, root: flushed });
   assert.deepEqual(await snapshot(restarted), atFlush);
   // Re-executing the lost block gives the lost root again.
@@ -246,4 +293,43 @@ test("a view of an older root reads and calls that state while the engine goes o
   await engine.close();
   await expectCode(ExecutionErrorCode.closed, view.account(ALICE.address));
   await store.close();
+});
+
+test("a flush keeps every state whose root the engine reported, whole, and only those", async () => {
+  const path = freshPath();
+  const store = openSqliteTrieStore(path);
+  const engine = await createEthereumjsEngine(chain(), { store });
+  const genesisRows = rows(path);
+  const midBlock = (await engine.execute(await deploy(), env(1n))).postStateRoot;
+  await engine.checkpoint();
+  const reverted = (await engine.execute(await setRegister(1, 4n), env(1n))).postStateRoot;
+  await engine.revert();
+  // Without roots: the trie writes versions of nodes that no reported root reaches.
+  await engine.execute(await setRegister(1, 5n), env(1n), { stateRoot: false });
+  await engine.execute(await transfer(BOB, 3, CAROL, 1n), env(1n), { stateRoot: false });
+  const root = await engine.stateRoot();
+  const buffered = store.bufferedNodes;
+  assert.equal(await engine.flush(), root);
+  await engine.close();
+  await store.close();
+  if (midBlock === null || reverted === null) throw new Error("no root");
+
+  const reopened = openSqliteTrieStore(path, { cacheNodes: 0 });
+  assert.equal(await assertComplete(reopened, root), 6);
+  for (const kept of [midBlock, reverted]) await assertComplete(reopened, kept);
+  assert.equal(
+    await (await (await createEthereumjsEngine(chain(), { store: reopened, root })).at(reverted)).storage(
+      REGISTER,
+      SLOT0,
+    ),
+    word(4n),
+  );
+  const restarted = await createEthereumjsEngine(chain(), { store: reopened, root });
+  assert.equal(await restarted.storage(REGISTER, SLOT0), word(5n));
+  assert.equal(await restarted.code(CONTRACT), STORAGE_RUNTIME);
+  await restarted.close();
+  await reopened.close();
+  // The block's stored nodes: fewer than the trie wrote.
+  const stored = rows(path) - genesisRows;
+  assert.ok(stored < buffered, `${stored} nodes stored of ${buffered} written`);
 });

@@ -5,16 +5,27 @@
  * Everything stored is content-addressed (a trie node under its keccak256, code under
  * `"c" ‖ keccak256(code)`, ethereumjs's `CODEHASH_PREFIX`), so a key's value never changes and nothing
  * is ever deleted: every root ever flushed stays readable, and moving the state back to an older
- * root (a reorg) only moves the root. The store grows with every state change; pruning nodes no
+ * root (a reorg) only moves the root. The store grows with every flushed state; pruning nodes no
  * longer reachable from the roots worth keeping is future work.
  *
- * Writes go to an in-memory buffer and reach SQLite in one transaction on `flush()`; reads look in
- * the buffer, then in a bounded cache of recently flushed or read nodes, then in SQLite. `close()`
- * drops what was not flushed, exactly as a crash would.
+ * Writes go to an in-memory buffer; reads look in the buffer, then in a bounded cache of recently
+ * flushed or read nodes, then in SQLite. `flush(keep)` writes, in one transaction, only the
+ * buffered nodes reachable from the state roots it is given (account tries, storage tries, code)
+ * and forgets the other buffered ones: the intermediate versions the trie wrote on the way (one per
+ * key updated), most of what is written (see docs/execution.md). The engine passes every root it
+ * computed since the last flush, so every root it ever reported is kept. `close()` drops what was
+ * not flushed, exactly as a crash would.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { BatchDBOp, DB } from "@ethereumjs/util";
+import {
+  BranchMPTNode,
+  decodeMPTNode,
+  decodeRawMPTNode,
+  ExtensionMPTNode,
+  type MPTNode,
+} from "@ethereumjs/mpt";
+import { type BatchDBOp, createAccountFromRLP, type DB, type NestedUint8Array } from "@ethereumjs/util";
 import Database from "better-sqlite3";
 import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
 
@@ -23,8 +34,11 @@ import { ExecutionError, ExecutionErrorCode } from "./errors.ts";
  * (as ethereumjs's trie passes keys), with byte values, plus durability.
  */
 export interface TrieStore extends DB<string, Uint8Array> {
-  /** Makes every node put so far durable. */
-  flush(): Promise<void>;
+  /**
+   * Makes durable the nodes put so far that the states at `keep` (state roots) need, all of them
+   * without `keep`; the others may be forgotten.
+   */
+  flush(keep?: readonly Uint8Array[]): Promise<void>;
   /** Releases the store; what was not flushed is lost. */
   close(): Promise<void>;
 }
@@ -132,11 +146,11 @@ export class SqliteTrieStore implements TrieStore {
 
   async open(): Promise<void> {}
 
-  async flush(): Promise<void> {
+  async flush(keep?: readonly Uint8Array[]): Promise<void> {
     this.#check();
     if (this.#buffer.size === 0) return;
-    this.#writeAll(this.#buffer);
-    const flushed = this.#buffer;
+    const flushed = keep === undefined ? this.#buffer : reachable(this.#buffer, keep);
+    this.#writeAll(flushed);
     this.#buffer = new Map();
     for (const [key, value] of flushed) this.#remember(key, value);
   }
@@ -162,4 +176,48 @@ export class SqliteTrieStore implements TrieStore {
   #check(): void {
     if (this.#closed) throw new ExecutionError(ExecutionErrorCode.closed, "The trie store is closed");
   }
+}
+
+const CODE_PREFIX_HEX = "63"; // "c", ethereumjs's CODEHASH_PREFIX
+const HASH_LENGTH = 32;
+
+/**
+ * The buffered entries the states at `stateRoots` need: their account-trie nodes, the nodes of the
+ * storage tries their accounts point to, and their code. A node not in the buffer is already
+ * stored, and so is everything below it (each flush stores the whole of what it keeps).
+ */
+function reachable(
+  buffer: Map<string, Uint8Array>,
+  stateRoots: readonly Uint8Array[],
+): Map<string, Uint8Array> {
+  const kept = new Map<string, Uint8Array>();
+  const pending = stateRoots.map((hash) => ({ hash, accounts: true }));
+  const visit = (node: MPTNode, accounts: boolean): void => {
+    if (node instanceof BranchMPTNode) for (const [, child] of node.getChildren()) follow(child, accounts);
+    else if (node instanceof ExtensionMPTNode) follow(node.value(), accounts);
+    else if (accounts) {
+      // A leaf of the account trie: rlp([nonce, balance, storageRoot, codeHash]).
+      const value = node.value();
+      if (value === null) return;
+      const account = createAccountFromRLP(value);
+      pending.push({ hash: account.storageRoot, accounts: false });
+      const codeKey = CODE_PREFIX_HEX + Buffer.from(account.codeHash).toString("hex");
+      const code = buffer.get(codeKey);
+      if (code !== undefined) kept.set(codeKey, code);
+    }
+  };
+  // A child is a hash, or a node shorter than 32 bytes embedded in its parent.
+  const follow = (child: Uint8Array | NestedUint8Array, accounts: boolean): void => {
+    if (child instanceof Uint8Array) {
+      if (child.length === HASH_LENGTH) pending.push({ hash: child, accounts });
+    } else visit(decodeRawMPTNode(child as Uint8Array[]), accounts);
+  };
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const key = Buffer.from(next.hash).toString("hex");
+    const bytes = buffer.get(key);
+    if (bytes === undefined || kept.has(key)) continue;
+    kept.set(key, bytes);
+    visit(decodeMPTNode(bytes), next.accounts);
+  }
+  return kept;
 }
