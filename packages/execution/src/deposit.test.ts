@@ -44,6 +44,7 @@ test("a deposit credits a new account: receipt fields and a root matching an ind
   assert.deepEqual(outcome, {
     txHash: keccak256(RAW),
     from: DEPOSITOR,
+    to: CAROL,
     type: 0x7e,
     nonce: 0n,
     status: "success",
