@@ -1,3 +1,4 @@
+import { keccak256Buffer } from "@baton/protocol";
 import { type Common, type CustomCrypto, createCustomCommon, Hardfork, Mainnet } from "@ethereumjs/common";
 import { createEVM, type EVM, type EVMMockBlockchainInterface } from "@ethereumjs/evm";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
@@ -103,7 +104,13 @@ export async function createEthereumjsEngine(
   const config = Object.freeze({ ...defaultEthereumjsEngineOptions, ...options });
   validateGenesis(genesis);
   const customCrypto: CustomCrypto = { kzg: NO_KZG };
-  if (config.nativeCrypto) customCrypto.ecrecover = nativeEcrecover(loadNativeSecp256k1());
+  if (config.nativeCrypto) {
+    customCrypto.ecrecover = nativeEcrecover(loadNativeSecp256k1());
+    // Trie nodes, storage keys and KECCAK256 hash through the native sponge (pure JS where the addon
+    // cannot load): the storage-trie hashing of every write was the largest cost of an ERC-20 transfer.
+    customCrypto.keccak256 = (message: Uint8Array) =>
+      keccak256Buffer(Buffer.from(message.buffer, message.byteOffset, message.byteLength));
+  }
   const common = createCustomCommon({ chainId: genesis.chainId.toString(), name: "baton-rollup" }, Mainnet, {
     hardfork: ROLLUP_HARDFORK,
     customCrypto,
