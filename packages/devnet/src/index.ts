@@ -11,3 +11,5 @@ export * from "./processes.ts";
 export * from "./protocol/accounts.ts";
 export * from "./protocol/bootstrap.ts";
 export * from "./protocol/lookaheadPoster.ts";
+export * from "./preconf/loadAccounts.ts";
+export * from "./rollups/rollupNodes.ts";

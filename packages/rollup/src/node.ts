@@ -97,10 +97,8 @@ export class RollupNode {
   /** The newest derived block whose L1 block is finalized (the genesis if none). */
   finalized(): RollupBlock {
     if (this.#finalizedL1 === null) return this.genesis;
-    let block: RollupBlock | null = this.#head;
-    while (block !== null && block.l1 !== null && block.l1.blockNumber > this.#finalizedL1)
-      block = this.store.block(block.number - 1n);
-    return block ?? this.genesis;
+    const block = this.store.lastBlockAtOrBelow(this.#finalizedL1);
+    return block.number > this.#head.number ? this.#head : block;
   }
 
   get engine(): ExecutionEngine {

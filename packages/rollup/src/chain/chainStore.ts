@@ -195,6 +195,11 @@ export class ChainStore {
     return rows.map((row) => fromJson<RollupLog>(row.json));
   }
 
+  /** The newest block derived from L1 blocks up to `l1Number` (the genesis if none). */
+  lastBlockAtOrBelow(l1Number: bigint): RollupBlock {
+    return fromJson<RollupBlock>((this.#statements.lastBlockAtOrBelow.get(Number(l1Number)) as { json: string }).json);
+  }
+
   /** The L1 cursor: the last L1 block derivation consumed. */
   cursor(): L1Cursor | null {
     const text = this.#meta("l1Cursor");
