@@ -11,14 +11,13 @@ import { createGatewayClient } from "@baton/clients";
 import { bridgeAbi } from "@baton/contracts";
 import { Devnet } from "@baton/devnet";
 import {
-  bundleHash,
   CommitmentKind,
   createLogger,
   encodePreconfRequest,
   fastKeccak256,
   silentLogger,
 } from "@baton/protocol";
-import { defaultRollupNodeOptions, RollupNode } from "@baton/rollup";
+import { RollupNode } from "@baton/rollup";
 import {
   type Address,
   concatHex,
