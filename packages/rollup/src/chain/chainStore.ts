@@ -197,7 +197,9 @@ export class ChainStore {
 
   /** The newest block derived from L1 blocks up to `l1Number` (the genesis if none). */
   lastBlockAtOrBelow(l1Number: bigint): RollupBlock {
-    return fromJson<RollupBlock>((this.#statements.lastBlockAtOrBelow.get(Number(l1Number)) as { json: string }).json);
+    return fromJson<RollupBlock>(
+      (this.#statements.lastBlockAtOrBelow.get(Number(l1Number)) as { json: string }).json,
+    );
   }
 
   /** The L1 cursor: the last L1 block derivation consumed. */
