@@ -3,6 +3,7 @@
 // cross-rollup bundle lands on both, and a node started afterwards catches up from L1 alone to the
 // same state root.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +18,7 @@ import {
   fastKeccak256,
   silentLogger,
 } from "@baton/protocol";
-import { RollupNode } from "@baton/rollup";
+import { RollupNode, type RollupNodeOptions, toJson } from "@baton/rollup";
 import {
   type Address,
   concatHex,
@@ -47,6 +48,34 @@ const INIT_CODE: Hex = concatHex([
   RUNTIME,
 ]);
 
+/** Runs a node in a child process until its head reaches `atLeast`, then SIGKILLs it; returns the last head it printed. */
+function runAndKill(options: RollupNodeOptions, atLeast: bigint): Promise<bigint> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", new URL("./rollupNodeChild.ts", import.meta.url).pathname, toJson(options)],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let head = -1n;
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) {
+        const match = /^head (\d+)$/.exec(line.trim());
+        if (match) head = BigInt(match[1] as string);
+      }
+      if (head >= atLeast) child.kill("SIGKILL");
+    });
+    child.once("error", reject);
+    child.once("exit", (_code, signal) => {
+      clearTimeout(timer);
+      if (signal === "SIGKILL" && head >= atLeast) resolve(head);
+      else reject(new Error(`node process ended (${signal}) at head ${head}, before ${atLeast}`));
+    });
+  });
+}
+
 async function until<T>(
   what: string,
   read: () => Promise<T>,
@@ -74,7 +103,18 @@ describe("rollup nodes on the devnet", () => {
     { code: Hex | undefined; storage: Hex | undefined; logs: unknown[]; estimate: bigint; nonce: number }
   >();
   const safeStorage = new Map<bigint, Hex | undefined>();
-  const witnessRoots = new Map<bigint, { witness: Hex; node: Hex; blocks: bigint }>();
+  const witnessRoots = new Map<
+    bigint,
+    {
+      witness: Hex;
+      node: Hex;
+      witnessHash: Hex;
+      nodeHash: Hex;
+      blocks: bigint;
+      killedAt: bigint;
+      resumedAt: bigint;
+    }
+  >();
   const dirs: string[] = [];
 
   before(async () => {
@@ -218,20 +258,25 @@ describe("rollup nodes on the devnet", () => {
         }),
       );
     }
-    // Nodes started now, from L1 alone, reach the devnet nodes' roots.
+    // A node started now derives from L1 alone; it is killed (SIGKILL) halfway, restarted on its
+    // database, and must reach the devnet node's block and state root.
     for (const { node } of devnet.rollupNodes.nodes) {
       await node.sync();
       const dataDir = mkdtempSync(join(tmpdir(), "baton-rollup-witness-"));
       dirs.push(dataDir);
-      const witness = await RollupNode.start(
-        { ...node.options, dataDir, gatewayUrl: null },
-        { logger: silentLogger, follow: false },
-      );
-      for (let i = 0; i < 20 && witness.head.number < node.head.number; i++) await witness.sync();
+      const options = { ...node.options, dataDir, gatewayUrl: null, l1BlockRange: 2n, pollMs: 20 };
+      const killedAt = await runAndKill(options, node.head.number / 2n);
+      const witness = await RollupNode.start(options, { logger: silentLogger, follow: false });
+      const resumedAt = witness.head.number;
+      for (let i = 0; i < 100 && witness.head.number < node.head.number; i++) await witness.sync();
       witnessRoots.set(node.chainId, {
         witness: witness.head.stateRoot,
         node: node.head.stateRoot,
+        witnessHash: witness.head.hash,
+        nodeHash: node.head.hash,
         blocks: node.head.number,
+        killedAt,
+        resumedAt,
       });
       await witness.close();
     }
@@ -257,11 +302,21 @@ describe("rollup nodes on the devnet", () => {
     assert.equal(commitments?.broken, 0);
   });
 
-  it("a node started later catches up from L1 alone to the same state root", () => {
+  it("a node started later, killed halfway and restarted, catches up from L1 alone to the same block and root", () => {
     assert.equal(witnessRoots.size, 2);
     for (const [chainId, roots] of witnessRoots) {
       assert.ok(roots.blocks > 0n, `rollup ${chainId}`);
+      // It had derived part of the chain when killed, and went on from its database.
+      assert.ok(
+        roots.killedAt > 0n && roots.killedAt < roots.blocks,
+        `killed at ${roots.killedAt} of ${roots.blocks}`,
+      );
+      assert.ok(
+        roots.resumedAt >= roots.killedAt,
+        `resumed at ${roots.resumedAt}, killed at ${roots.killedAt}`,
+      );
       assert.equal(roots.witness, roots.node, `rollup ${chainId}`);
+      assert.equal(roots.witnessHash, roots.nodeHash, `rollup ${chainId}`);
     }
   });
 
