@@ -68,6 +68,8 @@ export class RollupNode {
   #enginePending = false;
   /** A batch arrived or the head moved since the pending blocks were built. */
   #pendingDirty = true;
+  /** The last pass read L1 up to its head. */
+  #caughtUp = false;
 
   private constructor(
     readonly options: RollupNodeOptions,
@@ -212,11 +214,36 @@ export class RollupNode {
       const end = to === head.number ? head : await this.l1.block(to);
       if (end === null) return; // L1 moved under us: next pass
       const inputs = await this.l1.inputs(from, to);
-      for (const block of inputs) await this.#deriver.addL1Block(block);
-      this.#deriver.advance(end.timestamp);
-      await this.#commit(inputs, { number: end.number, hash: end.hash, timestamp: end.timestamp });
-    } else if (this.#planned.length > 0 && cursor !== null) await this.#commit([], cursor);
-    await this.#rebuildPending();
+      await this.#undoOnFailure(async () => {
+        for (const block of inputs) await this.#deriver.addL1Block(block);
+        this.#deriver.advance(end.timestamp);
+        await this.#commit(inputs, { number: end.number, hash: end.hash, timestamp: end.timestamp });
+      });
+    } else if (this.#planned.length > 0 && cursor !== null) {
+      const at = cursor;
+      await this.#undoOnFailure(() => this.#commit([], at));
+    }
+    // Pending blocks only once derivation has caught up with L1 (not on every pass of a catch-up).
+    this.#caughtUp = to >= head.number;
+    if (this.#caughtUp) await this.#rebuildPending();
+  }
+
+  /**
+   * Runs a feed-and-commit step; if it fails, nothing of it stays: the engine goes back to the head's
+   * state and the deriver is rebuilt from what is stored, so the next pass reads the same L1 range
+   * again from a clean state.
+   */
+  async #undoOnFailure(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      await this.state.reset(this.#head.stateRoot);
+      this.#enginePending = false;
+      this.#pendingDirty = true;
+      this.#pending?.invalidate();
+      await this.#rebuildDeriver();
+      throw error;
+    }
   }
 
   /** Rebuilds the pending blocks on the head from the gateway's published batches. */
@@ -224,15 +251,23 @@ export class RollupNode {
     const pending = this.#pending;
     if (pending === null || !this.#pendingDirty) return;
     this.#pendingDirty = false;
-    await pending.rebuild(
-      this.#head,
-      (number) => this.store.block(number + 1n)?.extraData ?? null,
-      this.state,
-      async () => {
-        if (this.#enginePending) await this.state.reset(this.#head.stateRoot);
-      },
-    );
+    const wasPending = this.#enginePending;
+    // Set first: whatever the rebuild leaves in the engine (even after a failure) is not the head's.
     this.#enginePending = true;
+    try {
+      await pending.rebuild(
+        this.#head,
+        (number) => this.store.block(number + 1n)?.extraData ?? null,
+        this.state,
+        async () => {
+          if (wasPending) await this.state.reset(this.#head.stateRoot);
+        },
+      );
+    } catch (error) {
+      pending.invalidate();
+      this.#pendingDirty = true;
+      throw error;
+    }
   }
 
   /** The newest pending block, or null without any. */
@@ -261,7 +296,9 @@ export class RollupNode {
 
   /** Builds the ready plans and commits them with `inputs` and the new cursor. */
   async #commit(inputs: Parameters<ChainStore["commit"]>[0], cursor: L1Cursor): Promise<void> {
-    const plans = [...this.#planned, ...this.#deriver.takeReady()];
+    const plans = [...this.#planned, ...this.#deriver.takeReady()].filter(
+      (plan) => plan.number > this.#head.number,
+    );
     this.#planned = [];
     if (plans.length > 0 && this.#enginePending) {
       await this.state.reset(this.#head.stateRoot);
@@ -312,10 +349,11 @@ export class RollupNode {
         break;
       }
     }
+    const before = fork ?? (await this.l1.block(this.options.l1StartBlock - 1n));
     const forkCursor: L1Cursor =
-      fork === null
+      before === null
         ? { number: this.options.l1StartBlock - 1n, hash: "0x", timestamp: 0n }
-        : { number: fork.number, hash: fork.hash, timestamp: fork.timestamp };
+        : { number: before.number, hash: before.hash, timestamp: before.timestamp };
     const head = this.store.rollback(forkCursor.number, forkCursor);
     this.logger.warn("L1 reorg: rolled back", {
       staleL1: stale.number.toString(),
@@ -327,6 +365,7 @@ export class RollupNode {
     await this.state.reset(head.stateRoot);
     this.#enginePending = false;
     this.#pendingDirty = true;
+    this.#pending?.invalidate();
     await this.#rebuildDeriver();
   }
 

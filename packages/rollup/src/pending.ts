@@ -51,6 +51,7 @@ export class PendingChain {
   #stream: GatewayStream | null = null;
   #nextSequence = 0n;
   #closed = false;
+  #reconnect: NodeJS.Timeout | null = null;
   readonly broken: BrokenBatch[] = [];
 
   constructor(
@@ -68,7 +69,7 @@ export class PendingChain {
       this.#stream = stream;
       stream.opened.catch(() => {});
       stream.closed.then(() => {
-        if (!this.#closed) setTimeout(connect, 1000);
+        if (!this.#closed) this.#reconnect = setTimeout(connect, 1000);
       });
     };
     connect();
@@ -76,11 +77,11 @@ export class PendingChain {
 
   /** Takes one stream message (batches of this rollup are kept; the rest only moves the cursor). */
   receive(message: StreamMessageJson): void {
-    const sequence = BigInt(message.sequence);
-    if (sequence >= this.#nextSequence) this.#nextSequence = sequence + 1n;
-    if (message.type !== "batch") return;
-    const json = message.data as SignedBatchJson;
     try {
+      const sequence = BigInt(message.sequence);
+      if (sequence >= this.#nextSequence) this.#nextSequence = sequence + 1n;
+      if (message.type !== "batch") return;
+      const json = message.data as SignedBatchJson;
       const batch = parseBatch(json.batch);
       if (batch.chainId !== this.context.chainId) return;
       if (hashBatch(batch) !== json.hash) throw new Error("batch hash mismatch");
@@ -94,6 +95,12 @@ export class PendingChain {
     } catch (error) {
       this.logger.warn("stream batch ignored", { error: String(error).split("\n")[0] });
     }
+  }
+
+  /** Forgets the pending blocks built so far: the next rebuild starts again from the head. */
+  invalidate(): void {
+    this.#built = [];
+    this.#builtOn = null;
   }
 
   /** Pending blocks, oldest first. */
@@ -241,6 +248,7 @@ export class PendingChain {
 
   close(): void {
     this.#closed = true;
+    if (this.#reconnect !== null) clearTimeout(this.#reconnect);
     this.#stream?.close();
   }
 }

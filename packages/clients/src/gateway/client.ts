@@ -77,7 +77,15 @@ export function createGatewayClient(baseUrl: string, options: GatewayClientOptio
     });
     const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
     opened.catch(() => {});
-    socket.on("message", (data) => onMessage(JSON.parse(String(data)) as StreamMessageJson));
+    socket.on("message", (data) => {
+      let message: StreamMessageJson;
+      try {
+        message = JSON.parse(String(data)) as StreamMessageJson;
+      } catch {
+        return; // not JSON: no message of this stream
+      }
+      onMessage(message);
+    });
     return { opened, closed, close: () => socket.close() };
   };
   return client as GatewayClient;

@@ -136,7 +136,7 @@ describe("derivation from crafted inbox events", () => {
     );
   });
 
-  it("checks calldata: a batch not carried by a direct propose call to the inbox is rejected", async () => {
+  it("follows the inbox for a batch not carried by a direct propose call: no data, fees to the proposer", async () => {
     const config = testConfig(A);
     const deriver = new Deriver(config, silentLogger);
     const b0 = await new BatchMaker(A).cut([{ tx: await transfer(A, 0), bundle: null }], 10n);
@@ -145,7 +145,33 @@ describe("derivation from crafted inbox events", () => {
         batches: proposeEvents([b0], { windowSlot: 10n, to: "0x00000000000000000000000000000000000000ee" }),
       }),
     );
-    assert.equal(deriver.takeReady().length, 0);
+    const [plan] = deriver.takeReady();
+    assert.equal(plan?.batchHash, b0.hash);
+    assert.equal(plan?.items.length, 0);
+    assert.deepEqual(
+      plan?.skipped.map((s) => s.reason),
+      ["DATA_UNUSABLE"],
+    );
+    assert.equal(plan?.coinbase, "0x00000000000000000000000000000000000000d0");
+  });
+
+  it("starts a rollup's inactivity clock at its registration", async () => {
+    // maxInactivity 100 s; an unsigned batch in a window at slot 20 (genesis + 240 s) is accepted
+    // only if the rollup has been inactive that long: not when it registered at slot 15.
+    const config = testConfig(A, { maxInactivity: 100n });
+    const unsigned = await new BatchMaker(A).cut([{ tx: await transfer(A, 0), bundle: null }], 0n, {
+      key: null,
+    });
+    const events = proposeEvents([unsigned], { windowSlot: 30n, sequenced: false });
+    const sequencedCount = async (registeredAtSlot: bigint | null) => {
+      const deriver = new Deriver(config, silentLogger);
+      if (registeredAtSlot !== null)
+        await deriver.addL1Block({ ...l1Block(config, 5n, registeredAtSlot), registrations: [A] });
+      await deriver.addL1Block(l1Block(config, 100n, 20n, { batches: events }));
+      return deriver.takeReady().length;
+    };
+    assert.equal(await sequencedCount(null), 1); // inactive since the genesis: permissionless
+    assert.equal(await sequencedCount(15n), 0); // registered 60 s before: the window's committer must sign
   });
 
   it("skips undecodable and invalid transactions inside a batch, the same way every time", async () => {

@@ -107,7 +107,6 @@ type BatchInput = { batch: Batch; signature: Hex; data: Hex; blobIndices: readon
 export type RejectReason =
   | "BATCH_HASH_MISMATCH"
   | "BATCH_CHAIN_BROKEN"
-  | "CALLDATA_NOT_FOUND"
   | "SIGNATURE_INVALID"
   | "WRONG_TARGET_SLOT"
   | "SEQUENCED_MISMATCH"
@@ -168,6 +167,8 @@ export class Deriver {
   /** Feeds one L1 block's inputs (blocks in order, each once). */
   async addL1Block(block: L1BlockInputs): Promise<void> {
     this.#l1Timestamp = block.timestamp;
+    // The inbox starts a rollup's inactivity clock at its registration.
+    for (const chainId of block.registrations ?? []) this.#cursor(chainId).lastProposedAt = block.timestamp;
     for (const forced of block.forced) this.#cursor(forced.chainId).forced.set(forced.index, forced);
     for (const deposit of block.deposits)
       if (deposit.chainId === this.config.chainId) this.#deposits.set(deposit.forcedIndex, deposit);
@@ -221,40 +222,52 @@ export class Deriver {
       batch.firstPosition !== cursor.nextPosition
     )
       return "BATCH_CHAIN_BROKEN";
-    const found = this.#findInput(event);
-    if (found === null) return "CALLDATA_NOT_FOUND";
-    const { input, current, next } = found;
     const forcedFrom = cursor.forcedHead;
     const forcedCount = batch.forcedUpTo - forcedFrom;
     if (forcedCount < 0n || forcedCount > BigInt(batch.txCount)) return "FORCED_RANGE_INVALID";
     for (let k = forcedFrom; k < batch.forcedUpTo; k++)
       if (!cursor.forced.has(k)) return "FORCED_RANGE_INVALID";
 
-    // The inbox's authorisation, again: the window of the L1 block's slot, from the calldata's lists.
-    const slot = (block.timestamp - this.config.genesisTime) / this.config.secondsPerSlot;
-    const window = windowAt(slot, current, next);
-    const permissionless = block.timestamp > cursor.lastProposedAt + this.config.maxInactivity;
-    let sequenced = false;
+    let sequenced = event.sequenced;
     let coinbase = event.proposer;
-    if (window !== null && (input.signature !== "0x" || !permissionless)) {
-      if (input.signature === "0x") return "SIGNATURE_INVALID";
-      let signer: Address;
-      try {
-        signer = await recoverDigestSigner(typedDataDigest(this.#domain, event.batchHash), input.signature);
-      } catch {
-        return "SIGNATURE_INVALID";
+    let entries: BatchEntry[] | null = null;
+    const found = this.#findInput(event);
+    if (found !== null) {
+      // The inbox's authorisation, again: the window of the L1 block's slot, from the calldata's lists.
+      const { input, current, next } = found;
+      const slot = (block.timestamp - this.config.genesisTime) / this.config.secondsPerSlot;
+      const window = windowAt(slot, current, next);
+      const permissionless = block.timestamp > cursor.lastProposedAt + this.config.maxInactivity;
+      sequenced = false;
+      if (window !== null && (input.signature !== "0x" || !permissionless)) {
+        if (input.signature === "0x") return "SIGNATURE_INVALID";
+        let signer: Address;
+        try {
+          signer = await recoverDigestSigner(typedDataDigest(this.#domain, event.batchHash), input.signature);
+        } catch {
+          return "SIGNATURE_INVALID";
+        }
+        if (signer.toLowerCase() !== window.committer.toLowerCase()) return "SIGNATURE_INVALID";
+        if (batch.targetSlot !== window.slot) return "WRONG_TARGET_SLOT";
+        sequenced = true;
+        coinbase = window.committer;
       }
-      if (signer.toLowerCase() !== window.committer.toLowerCase()) return "SIGNATURE_INVALID";
-      if (batch.targetSlot !== window.slot) return "WRONG_TARGET_SLOT";
-      sequenced = true;
-      coinbase = window.committer;
+      if (sequenced !== event.sequenced) return "SEQUENCED_MISMATCH";
+      const forcedHashes: Hex[] = [];
+      for (let k = forcedFrom; k < batch.forcedUpTo; k++)
+        forcedHashes.push((cursor.forced.get(k) as QueuedForced).txHash);
+      entries = usableEntries(input, batch, forcedHashes);
+    } else {
+      // The inbox settled it (the event is its own), but not from a direct `propose` call: the node
+      // cannot read its data or signature. The chain follows the inbox; the batch carries only its
+      // forced inclusions, and its fees go to the proposer.
+      this.logger.warn("batch data unavailable", {
+        code: "BATCH_DATA_UNAVAILABLE",
+        chainId: event.chainId.toString(),
+        number: batch.number.toString(),
+        txHash: event.txHash,
+      });
     }
-    if (sequenced !== event.sequenced) return "SEQUENCED_MISMATCH";
-
-    const forcedHashes: Hex[] = [];
-    for (let k = forcedFrom; k < batch.forcedUpTo; k++)
-      forcedHashes.push((cursor.forced.get(k) as QueuedForced).txHash);
-    const entries = usableEntries(input, batch, forcedHashes);
 
     cursor.nextNumber = batch.number + 1n;
     cursor.parentHash = event.batchHash;

@@ -49,4 +49,6 @@ export interface L1BlockInputs {
   readonly batches: readonly ProposedBatch[];
   readonly forced: readonly QueuedForced[];
   readonly deposits: readonly QueuedDeposit[];
+  /** Chain ids of the rollups registered in this block (`Inbox.RollupRegistered`). */
+  readonly registrations?: readonly bigint[];
 }

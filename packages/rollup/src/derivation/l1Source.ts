@@ -51,6 +51,7 @@ export interface RpcL1SourceOptions {
 
 const batchProposed = inboxAbi.find((item) => item.type === "event" && item.name === "BatchProposed");
 const forcedQueued = inboxAbi.find((item) => item.type === "event" && item.name === "ForcedInclusionQueued");
+const rollupRegistered = inboxAbi.find((item) => item.type === "event" && item.name === "RollupRegistered");
 
 export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
   const client = createPublicClient({
@@ -96,14 +97,20 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
         const addresses = options.bridge === null ? [options.inbox] : [options.inbox, options.bridge];
         const logs = await client.getLogs({
           address: addresses,
-          events: [batchProposed, forcedQueued, depositQueuedEvent] as never,
+          events: [batchProposed, forcedQueued, rollupRegistered, depositQueuedEvent] as never,
           fromBlock: from,
           toBlock: to,
           strict: true,
         });
         const byBlock = new Map<
           bigint,
-          { hash: Hex; batches: ProposedBatch[]; forced: QueuedForced[]; deposits: QueuedDeposit[] }
+          {
+            hash: Hex;
+            batches: ProposedBatch[];
+            forced: QueuedForced[];
+            deposits: QueuedDeposit[];
+            registrations: bigint[];
+          }
         >();
         const txs = new Map<Hex, Promise<{ to: Address | null; input: Hex }>>();
         for (const log of logs as unknown as RawLog[]) {
@@ -112,17 +119,19 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
             batches: [],
             forced: [],
             deposits: [],
+            registrations: [],
           };
           byBlock.set(log.blockNumber, entry);
           const emitter = log.address.toLowerCase();
           if (log.eventName === "BatchProposed" && emitter === options.inbox.toLowerCase()) {
-            if (!txs.has(log.transactionHash))
-              txs.set(
-                log.transactionHash,
-                client
-                  .getTransaction({ hash: log.transactionHash })
-                  .then((tx) => ({ to: tx.to ?? null, input: tx.input })),
-              );
+            if (!txs.has(log.transactionHash)) {
+              const read = client
+                .getTransaction({ hash: log.transactionHash })
+                .then((tx) => ({ to: tx.to ?? null, input: tx.input }));
+              // Awaited below; until then a failure must not surface as an unhandled rejection.
+              read.catch(() => {});
+              txs.set(log.transactionHash, read);
+            }
             const args = log.args as {
               chainId: bigint;
               batchHash: Hex;
@@ -156,6 +165,8 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
               dueAt: args.dueAt,
               rawTx: args.rawTx,
             });
+          } else if (log.eventName === "RollupRegistered" && emitter === options.inbox.toLowerCase()) {
+            entry.registrations.push((log.args as { chainId: bigint }).chainId);
           } else if (log.eventName === "DepositQueued" && emitter === options.bridge?.toLowerCase()) {
             const args = log.args as {
               forcedIndex: bigint;
@@ -185,6 +196,7 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
             batches,
             forced: entry.forced,
             deposits: entry.deposits,
+            registrations: entry.registrations,
           });
         }
         return blocks;
