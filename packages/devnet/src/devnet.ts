@@ -455,11 +455,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     }
     await this.loopDone;
     await this.preconf?.stop(this.nextSlot);
-    if (this.rollupNodes) {
-      await this.rollupNodes.stop();
-      // The summary keeps what the nodes derived by the end.
-      this.finalRollups = this.rollupNodes.summary();
+    const rollupNodes = this.rollupNodes;
+    if (rollupNodes) {
+      // Taken once (stop may be called again while this one runs).
       this.rollupNodes = undefined;
+      await rollupNodes.stop();
+      // The summary keeps what the nodes derived by the end.
+      this.finalRollups = rollupNodes.summary();
     }
     await this.protocolSetup?.poster.close();
     await this.queue.catch(() => {});
