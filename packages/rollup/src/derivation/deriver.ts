@@ -115,6 +115,8 @@ export type RejectReason =
 export class Deriver {
   readonly #chains = new Map<bigint, ChainCursor>();
   readonly #deposits = new Map<bigint, QueuedDeposit>();
+  /** The same deposits by their raw encoding (for pending blocks). */
+  readonly #depositsByRaw = new Map<Hex, QueuedDeposit>();
   /** Bundle members by `targetSlot:bundleHash`, from accepted sequenced batches of every rollup. */
   readonly #bundles = new Map<string, BundleMember[]>();
   /** This rollup's accepted batches not yet planned (waiting for their window to close). */
@@ -135,8 +137,7 @@ export class Deriver {
 
   /** The genuine deposit (bridge event known) whose encoding is `raw`, for pending blocks. */
   genuineDeposit(raw: Hex): QueuedDeposit | null {
-    for (const deposit of this.#deposits.values()) if (encodeDeposit(deposit) === raw) return deposit;
-    return null;
+    return this.#depositsByRaw.get(raw.toLowerCase() as Hex) ?? null;
   }
 
   /** Accepted batches of this rollup waiting for their window to close (or for nothing). */
@@ -171,7 +172,10 @@ export class Deriver {
     for (const chainId of block.registrations ?? []) this.#cursor(chainId).lastProposedAt = block.timestamp;
     for (const forced of block.forced) this.#cursor(forced.chainId).forced.set(forced.index, forced);
     for (const deposit of block.deposits)
-      if (deposit.chainId === this.config.chainId) this.#deposits.set(deposit.forcedIndex, deposit);
+      if (deposit.chainId === this.config.chainId) {
+        this.#deposits.set(deposit.forcedIndex, deposit);
+        this.#depositsByRaw.set(encodeDeposit(deposit).toLowerCase() as Hex, deposit);
+      }
     // Batches of one `propose` share its window; events come in log order.
     for (const event of block.batches) {
       const verdict = await this.#accept(event, block);
@@ -336,6 +340,7 @@ export class Deriver {
       if (forced.rawTx.startsWith("0x7e")) {
         const deposit = this.#deposits.get(k);
         this.#deposits.delete(k);
+        if (deposit !== undefined) this.#depositsByRaw.delete(encodeDeposit(deposit).toLowerCase() as Hex);
         if (deposit !== undefined && forced.rawTx === encodeDeposit(deposit))
           items.push({ kind: "deposit", raw: forced.rawTx, position, deposit });
         else skipped.push({ position, reason: "DEPOSIT_NOT_GENUINE" });
