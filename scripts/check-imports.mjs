@@ -12,7 +12,7 @@ const LAYERS = {
   gateway: ["protocol", "contracts", "clients", "execution"],
   rollup: ["protocol", "contracts", "clients", "execution"],
   devnet: ["protocol", "contracts", "clients", "execution", "gateway", "rollup"],
-  cli: ["protocol", "contracts", "clients", "devnet"],
+  cli: ["protocol", "contracts", "clients", "execution", "rollup", "devnet"],
 };
 
 const root = new URL("../packages/", import.meta.url).pathname;

@@ -1,10 +1,18 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import {
+  DEVNET_LOAD_ACCOUNTS,
+  Devnet,
+  devnetRollupGenesis,
+  LOAD_ACCOUNT_BALANCE,
+  loadAccounts,
+} from "@baton/devnet";
+import { silentLogger } from "@baton/protocol";
 import { descendants, processAlive } from "../support/processes.ts";
 
 const BATON = new URL("../../packages/cli/bin/baton.js", import.meta.url).pathname;
@@ -166,4 +174,68 @@ test("a bad flag value stops the CLI at start-up, naming the value and what is a
   const badBoolean = baton(["devnet"], { BATON_CONTRACTS: "maybe" });
   assert.equal(await badBoolean.exited, 2);
   assert.match(badBoolean.output().stderr, /BATON_CONTRACTS: "maybe" \(allowed: true or false\)/);
+});
+
+test("baton rollup runs a node against an L1, serves eth_ JSON-RPC, and stops on SIGINT", async () => {
+  const devnet = await Devnet.start(
+    { secondsPerSlot: 1, l1Port: 0, beaconPort: 0, gateway: false, rollupNodes: false, load: 0 },
+    { logger: silentLogger },
+  );
+  try {
+    const chainId = devnet.rollups[0] as bigint;
+    const accounts = loadAccounts(DEVNET_LOAD_ACCOUNTS);
+    const genesis = devnetRollupGenesis(chainId, accounts);
+    const genesisFile = join(dir, "genesis.json");
+    writeFileSync(
+      genesisFile,
+      JSON.stringify(genesis, (_k, v) => (typeof v === "bigint" ? v.toString() : v)),
+    );
+    const protocol = devnet.protocol!;
+    const run = baton([
+      "rollup",
+      "--l1-rpc",
+      devnet.l1Url,
+      "--inbox",
+      protocol.inbox,
+      "--slasher",
+      protocol.slasher,
+      "--bridge",
+      protocol.bridges[chainId.toString()] as string,
+      "--genesis",
+      genesisFile,
+      "--genesis-time",
+      String(devnet.time.genesisTime),
+      "--slot-time",
+      "1",
+      "--max-inactivity",
+      String(devnet.bootstrap!.parameters.maxInactivity),
+      "--data-dir",
+      join(dir, "rollup"),
+      "--port",
+      "0",
+    ]);
+    await waitFor(() => /JSON-RPC: (\S+)/.test(run.output().stdout), 30_000, "the rollup node to serve");
+    const url = /JSON-RPC: (\S+)/.exec(run.output().stdout)?.[1] as string;
+    const call = async (method: string, params: unknown[]) => {
+      const answer = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      return ((await answer.json()) as { result: string }).result;
+    };
+    assert.equal(BigInt(await call("eth_chainId", [])), chainId);
+    assert.equal(
+      BigInt(await call("eth_getBalance", [accounts[0]?.address, "latest"])),
+      LOAD_ACCOUNT_BALANCE,
+    );
+    run.child.kill("SIGINT");
+    assert.equal(await run.exited, 0);
+    // A missing flag is a usage error naming it.
+    const missing = baton(["rollup", "--l1-rpc", devnet.l1Url]);
+    assert.equal(await missing.exited, 2);
+    assert.match(missing.output().stderr, /Missing --genesis/);
+  } finally {
+    await devnet.stop();
+  }
 });

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from "@baton/devnet";
 import { devnetCommand } from "./commands/devnet.ts";
+import { rollupCommand } from "./commands/rollup.ts";
 import { UsageError } from "./flags.ts";
 
 const COMMANDS: Record<
@@ -7,6 +8,7 @@ const COMMANDS: Record<
   { summary: string; run: (argv: readonly string[], env: NodeJS.ProcessEnv) => Promise<number> }
 > = {
   devnet: { summary: "Start a local Ethereum devnet", run: devnetCommand },
+  rollup: { summary: "Run a rollup node (derive from L1, serve eth_ JSON-RPC)", run: rollupCommand },
 };
 
 function help(): string {

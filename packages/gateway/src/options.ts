@@ -1,5 +1,7 @@
 /** Options of the gateway, validated once at start into a frozen config. */
+
 import type { RollupGenesis } from "@baton/execution";
+import { MAX_BUNDLE_MEMBERS } from "@baton/protocol";
 import type { Address, Hex } from "viem";
 import type { Durability } from "./store.ts";
 
@@ -68,7 +70,7 @@ export const defaultGatewayOptions = {
   maxTxBytes: 128 * 1024,
   maxBodyBytes: 1024 * 1024,
   maxTxGas: 16_777_216n,
-  maxBundleSize: 8,
+  maxBundleSize: MAX_BUNDLE_MEMBERS,
   maxPending: 10_000,
   livenessPenaltyWei: 1_000_000_000_000_000n,
   insuranceWei: 0n,
@@ -96,6 +98,13 @@ export function validateGatewayOptions(options: GatewayOptions): Readonly<Gatewa
     options.recoveryThreads > 64
   )
     problems.push("recoveryThreads must be an integer from 0 to 64");
+  if (
+    !Number.isInteger(options.maxBundleSize) ||
+    options.maxBundleSize < 2 ||
+    options.maxBundleSize > MAX_BUNDLE_MEMBERS
+  )
+    // Rollup derivation drops the members of a larger bundle: promising one would be a certain fault.
+    problems.push(`maxBundleSize must be an integer from 2 to ${MAX_BUNDLE_MEMBERS}`);
   const ids = new Set(options.rollups.map((r) => r.genesis.chainId));
   if (ids.size !== options.rollups.length) problems.push("rollup chain ids must be distinct");
   if (problems.length > 0) throw new RangeError(`Invalid gateway options: ${problems.join("; ")}`);

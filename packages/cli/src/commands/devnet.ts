@@ -237,9 +237,10 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     process.off("SIGTERM", onSignal);
   }
   const summary = devnet.summary();
-  const { protocol, commitments, load, ...counts } = summary;
+  const { protocol, commitments, load, rollups, ...counts } = summary;
   logger.info("devnet stopped", {
     ...counts,
+    rollupBlocks: rollups?.map((r) => `${r.chainId}:${r.blocks}`).join(","),
     postedEpochs: protocol?.postedEpochs,
     ...(commitments ?? {}),
     requests: load?.sent,

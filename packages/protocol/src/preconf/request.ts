@@ -161,6 +161,12 @@ export function preconfRequestHash(commitmentType: number, payload: Hex, slasher
 export type BundleMember = { readonly chainId: bigint; readonly txHash: Hex };
 
 /**
+ * Most members a bundle may have: a gateway promises no larger bundle, and rollup derivation drops
+ * the members of a larger one (docs/rollup.md, "Bundles").
+ */
+export const MAX_BUNDLE_MEMBERS = 8;
+
+/**
  * The bundle hash every member carries in its batch (so derivation can drop a partial bundle) and
  * that a bundle commitment promises: `keccak256(abi.encode((uint64 chainId, bytes32 txHash)[]))`
  * over the members in request order.

@@ -18,6 +18,7 @@ import {
   fastKeccak256,
   hashBatch,
   type Logger,
+  MAX_BUNDLE_MEMBERS,
   recoverDigestSigner,
   txRoot,
   typedDataDigest,
@@ -25,9 +26,6 @@ import {
 } from "@baton/protocol";
 import { type Address, decodeFunctionData, type Hex } from "viem";
 import type { L1BlockInputs, ProposedBatch, QueuedDeposit, QueuedForced } from "./inputs.ts";
-
-/** Largest bundle whose completeness is checked; larger ones are always dropped. */
-export const MAX_BUNDLE_MEMBERS = 8;
 
 export interface DerivationConfig {
   /** The rollup this deriver plans blocks for. */
