@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { createLogger, type Logger, type LogLevel } from "@baton/protocol";
 
 /** A command-line or environment value that is not allowed; the CLI exits with code 2. */
 export class UsageError extends Error {
@@ -132,4 +133,32 @@ export function usage(command: string, summary: string, specs: readonly FlagSpec
   }
   lines.push(`  --${"help".padEnd(16)} Show this help.`);
   return lines.join("\n");
+}
+
+/** `--log-level` and `--log-format`, shared by every command. */
+export const logFlags: readonly FlagSpec[] = [
+  {
+    name: "log-level",
+    env: "BATON_LOG_LEVEL",
+    kind: "choice",
+    choices: ["debug", "info", "warn", "error"],
+    description: "Log level",
+    default: "info",
+  },
+  {
+    name: "log-format",
+    env: "BATON_LOG_FORMAT",
+    kind: "choice",
+    choices: ["text", "json"],
+    description: "Log format",
+    default: "text",
+  },
+];
+
+/** The logger the log flags ask for. */
+export function loggerFromFlags(values: FlagValues): Logger {
+  return createLogger({
+    level: (values["log-level"] as LogLevel | undefined) ?? "info",
+    format: (values["log-format"] as "text" | "json" | undefined) ?? "text",
+  });
 }

@@ -8,7 +8,6 @@ export * from "./errors.ts";
 export * from "./node.ts";
 export * from "./reader.ts";
 export { RpcError, type RpcErrorCode, RpcErrorCodes } from "./rpc/errors.ts";
-export { DEPOSIT_TX_TYPE, EMPTY_HEADER_FIELDS } from "./rpc/format.ts";
 export {
   defaultRpcServerOptions,
   type RpcServer,

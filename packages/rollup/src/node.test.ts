@@ -7,37 +7,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fastKeccak256, silentLogger } from "@baton/protocol";
-import type { Address, Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import type { Hex } from "viem";
 import type { L1BlockInputs } from "./derivation/inputs.ts";
 import type { L1BlockRef, L1Source } from "./derivation/l1Source.ts";
 import {
+  ALICE,
   BatchMaker,
+  CAROL,
   l1Block,
   proposeEvents,
   TEST_INBOX,
   TEST_SLASHER,
   testConfig,
+  transfer,
 } from "./derivation/testInputs.ts";
 import { defaultRollupNodeOptions, RollupNode, type RollupNodeOptions } from "./node.ts";
 
 const CHAIN = 901n;
-const ALICE = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-const CAROL: Address = "0x000000000000000000000000000000000000ca01";
 const config = testConfig(CHAIN);
-
-function transfer(nonce: number, value = 1n): Promise<Hex> {
-  return ALICE.signTransaction({
-    type: "eip1559",
-    chainId: Number(CHAIN),
-    nonce,
-    to: CAROL,
-    value,
-    gas: 21_000n,
-    maxFeePerGas: 2_000_000_000n,
-    maxPriorityFeePerGas: 1_000_000_000n,
-  });
-}
 
 /** A scripted L1: blocks 0..n, some with inputs; `reorg` replaces blocks from a height on. */
 class ScriptedL1 implements L1Source {
@@ -109,7 +96,7 @@ async function script(): Promise<ScriptedL1> {
   let nonce = 0;
   for (let i = 0; i < 6; i++) {
     const entries = [];
-    for (let k = 0; k < 3; k++) entries.push({ tx: await transfer(nonce++), bundle: null });
+    for (let k = 0; k < 3; k++) entries.push({ tx: await transfer(CHAIN, nonce++), bundle: null });
     const batch = await maker.cut(entries, BigInt(10 + i));
     l1.push(BigInt(9 + i), { batches: proposeEvents([batch], { windowSlot: BigInt(10 + i) }) });
     l1.push(BigInt(9 + i) + 1n);
@@ -197,7 +184,7 @@ describe("rollup node over a scripted L1", () => {
       maker.number = 4n;
       maker.parent = node.store.block(4n)?.extraData as Hex;
       maker.position = 12n;
-      const other = await maker.cut([{ tx: await transfer(12, 1000n), bundle: null }], 14n);
+      const other = await maker.cut([{ tx: await transfer(CHAIN, 12, 1000n), bundle: null }], 14n);
       l1.push(13n, { batches: proposeEvents([other], { windowSlot: 14n }) }, "fork");
       l1.push(14n, {}, "fork");
       await syncAll(node, l1);

@@ -8,40 +8,28 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { StreamMessageJson } from "@baton/clients";
 import { batchToJson, silentLogger } from "@baton/protocol";
-import type { Address, Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import type { Hex } from "viem";
 import { genesisBlock } from "./chain/blockBuilder.ts";
 import {
+  ALICE,
   BatchMaker,
+  CAROL,
   type CutBatch,
   TEST_COMMITTER,
   TEST_SLASHER,
   testConfig,
+  transfer,
 } from "./derivation/testInputs.ts";
 import { PendingChain } from "./pending.ts";
 import { openState } from "./state.ts";
 
 const CHAIN = 901n;
-const ALICE = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-const CAROL: Address = "0x000000000000000000000000000000000000ca01";
 const constants = { baseFeePerGas: 1_000_000_000n, gasLimit: 30_000_000n };
 const config = testConfig(CHAIN);
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-const transfer = (nonce: number) =>
-  ALICE.signTransaction({
-    type: "eip1559",
-    chainId: Number(CHAIN),
-    nonce,
-    to: CAROL,
-    value: 1n,
-    gas: 21_000n,
-    maxFeePerGas: 2_000_000_000n,
-    maxPriorityFeePerGas: 1_000_000_000n,
-  });
 
 function message(sequence: number, cut: CutBatch): StreamMessageJson {
   return {
@@ -88,8 +76,8 @@ describe("pending blocks", () => {
       );
       const genesis = genesisBlock(state.genesisRoot, config.genesisTime, constants);
       const maker = new BatchMaker(CHAIN);
-      const b0 = await maker.cut([{ tx: await transfer(0), bundle: null }], 10n);
-      const b1 = await maker.cut([{ tx: await transfer(1), bundle: null }], 10n);
+      const b0 = await maker.cut([{ tx: await transfer(CHAIN, 0), bundle: null }], 10n);
+      const b1 = await maker.cut([{ tx: await transfer(CHAIN, 1), bundle: null }], 10n);
       let resets = 0;
       const reset = async () => {
         resets++;
@@ -117,8 +105,8 @@ describe("pending blocks", () => {
       // L1 settles another batch 0: the published one is a broken promise, and b1 (chained on it) is no longer pending.
       const other = await new BatchMaker(CHAIN).cut(
         [
-          { tx: await transfer(0), bundle: null },
-          { tx: await transfer(1), bundle: null },
+          { tx: await transfer(CHAIN, 0), bundle: null },
+          { tx: await transfer(CHAIN, 1), bundle: null },
         ],
         10n,
       );

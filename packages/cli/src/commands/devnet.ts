@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Devnet, type DevnetOptions, defaultDevnetOptions } from "@baton/devnet";
-import { createLogger, type LogLevel } from "@baton/protocol";
-import { type FlagSpec, parseFlags, usage } from "../flags.ts";
+import { type FlagSpec, logFlags, loggerFromFlags, parseFlags, usage } from "../flags.ts";
 
 const d = defaultDevnetOptions;
 export const devnetFlags: readonly FlagSpec[] = [
@@ -148,22 +147,7 @@ export const devnetFlags: readonly FlagSpec[] = [
     description: "Load generator rate, in preconfirmation requests per second (0: off)",
     default: String(d.load),
   },
-  {
-    name: "log-level",
-    env: "BATON_LOG_LEVEL",
-    kind: "choice",
-    choices: ["debug", "info", "warn", "error"],
-    description: "Log level",
-    default: "info",
-  },
-  {
-    name: "log-format",
-    env: "BATON_LOG_FORMAT",
-    kind: "choice",
-    choices: ["text", "json"],
-    description: "Log format",
-    default: "text",
-  },
+  ...logFlags,
 ];
 
 const SUMMARY =
@@ -175,10 +159,7 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     console.log(usage("devnet", SUMMARY, devnetFlags));
     return 0;
   }
-  const logger = createLogger({
-    level: (values["log-level"] as LogLevel | undefined) ?? "info",
-    format: (values["log-format"] as "text" | "json" | undefined) ?? "text",
-  });
+  const logger = loggerFromFlags(values);
   const options: Partial<DevnetOptions> = {
     validators: values.validators as number | undefined,
     secondsPerSlot: values["slot-time"] as number | undefined,

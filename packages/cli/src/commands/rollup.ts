@@ -3,10 +3,9 @@
 // and serves `eth_` JSON-RPC. Stops on SIGINT/SIGTERM once in-flight requests are answered.
 import { readFileSync } from "node:fs";
 import type { RollupGenesis } from "@baton/execution";
-import { createLogger, type LogLevel } from "@baton/protocol";
 import { defaultRollupNodeOptions, NodeChainReader, RollupNode, startRpcServer } from "@baton/rollup";
 import { type Address, type Hex, isAddress } from "viem";
-import { type FlagSpec, parseFlags, UsageError, usage } from "../flags.ts";
+import { type FlagSpec, logFlags, loggerFromFlags, parseFlags, UsageError, usage } from "../flags.ts";
 
 const SUMMARY = "Run a rollup node: derive the rollup from L1, serve eth_ JSON-RPC";
 
@@ -91,22 +90,7 @@ export const rollupFlags: readonly FlagSpec[] = [
     kind: "string",
     description: "The gateway to follow and forward transactions to",
   },
-  {
-    name: "log-level",
-    env: "BATON_LOG_LEVEL",
-    kind: "choice",
-    choices: ["debug", "info", "warn", "error"],
-    description: "Log level",
-    default: "info",
-  },
-  {
-    name: "log-format",
-    env: "BATON_LOG_FORMAT",
-    kind: "choice",
-    choices: ["text", "json"],
-    description: "Log format",
-    default: "text",
-  },
+  ...logFlags,
 ];
 
 function required<T>(value: T | undefined, flag: string): T {
@@ -169,10 +153,7 @@ export async function rollupCommand(argv: readonly string[], env: NodeJS.Process
     console.log(usage("rollup", SUMMARY, rollupFlags));
     return 0;
   }
-  const logger = createLogger({
-    level: (values["log-level"] as LogLevel | undefined) ?? "info",
-    format: (values["log-format"] as "text" | "json" | undefined) ?? "text",
-  });
+  const logger = loggerFromFlags(values);
   const genesis = readGenesis(required(values.genesis as string | undefined, "genesis"));
   const bridge = values.bridge as string | undefined;
   const node = await RollupNode.start(

@@ -16,10 +16,23 @@ import { type Address, bytesToHex, concatHex, type Hex, hexToBytes, numberToHex,
 import type { BlockPlan } from "../derivation/deriver.ts";
 import type { RollupBlock, RollupLog, RollupReceipt, RollupTransaction } from "./types.ts";
 
-/** keccak256(rlp([])): the ommers hash of a block without ommers. */
-export const EMPTY_OMMERS_HASH: Hex = "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347";
-/** sha256 of nothing: the EIP-7685 requests hash of a block without requests. */
-export const EMPTY_REQUESTS_HASH: Hex = "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+/**
+ * The Prague header fields a rollup block has no use for, at their empty values: a rollup block has
+ * no withdrawals, no blobs, no beacon root and no requests. The block hash covers them, so the node
+ * must hash its headers with exactly these (see docs/rollup.md).
+ */
+export const EMPTY_HEADER_FIELDS = {
+  sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+  difficulty: "0x0",
+  nonce: "0x0000000000000000",
+  /** Root of the empty trie (no withdrawals). */
+  withdrawalsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+  blobGasUsed: "0x0",
+  excessBlobGas: "0x0",
+  parentBeaconBlockRoot: "0x0000000000000000000000000000000000000000000000000000000000000000",
+  /** EIP-7685 hash of no requests: sha256 of the empty string. */
+  requestsHash: "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+} as const satisfies Record<string, Hex>;
 
 export interface ChainConstants {
   readonly baseFeePerGas: bigint;
@@ -118,26 +131,26 @@ function assemble(
   const receiptsRoot = receiptBytes.length === 0 ? EMPTY_TRIE_ROOT : transactionsTrie(receiptBytes).rootHash;
   const header = {
     parentHash: parent.hash,
-    sha3Uncles: EMPTY_OMMERS_HASH,
+    sha3Uncles: EMPTY_HEADER_FIELDS.sha3Uncles,
     miner: env.coinbase,
     stateRoot,
     transactionsRoot,
     receiptsRoot,
     logsBloom: bytesToHex(blockBloom),
-    difficulty: "0x0" as Hex,
+    difficulty: EMPTY_HEADER_FIELDS.difficulty,
     number: numberToHex(env.number),
     gasLimit: numberToHex(env.gasLimit),
     gasUsed: numberToHex(gasUsed),
     timestamp: numberToHex(env.timestamp),
     extraData: (plan?.batchHash ?? "0x") as Hex,
     mixHash: env.prevRandao,
-    nonce: "0x0000000000000000" as Hex,
+    nonce: EMPTY_HEADER_FIELDS.nonce,
     baseFeePerGas: numberToHex(env.baseFeePerGas),
-    withdrawalsRoot: EMPTY_TRIE_ROOT,
-    blobGasUsed: "0x0" as Hex,
-    excessBlobGas: "0x0" as Hex,
-    parentBeaconBlockRoot: ZERO_HASH,
-    requestsHash: EMPTY_REQUESTS_HASH,
+    withdrawalsRoot: EMPTY_HEADER_FIELDS.withdrawalsRoot,
+    blobGasUsed: EMPTY_HEADER_FIELDS.blobGasUsed,
+    excessBlobGas: EMPTY_HEADER_FIELDS.excessBlobGas,
+    parentBeaconBlockRoot: EMPTY_HEADER_FIELDS.parentBeaconBlockRoot,
+    requestsHash: EMPTY_HEADER_FIELDS.requestsHash,
   };
   const headerRlp = encodeBlockHeader(header);
   const hash = fastKeccak256(headerRlp);

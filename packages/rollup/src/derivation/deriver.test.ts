@@ -2,33 +2,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
 import { bundleHash, fastKeccak256, silentLogger } from "@baton/protocol";
-import type { Address, Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import type { Hex } from "viem";
 import { buildBlock, genesisBlock } from "../chain/blockBuilder.ts";
 import type { RollupBlock } from "../chain/types.ts";
 import { type BlockPlan, Deriver, encodeDeposit } from "./deriver.ts";
 import type { QueuedDeposit } from "./inputs.ts";
-import { BatchMaker, l1Block, proposeEvents, testConfig } from "./testInputs.ts";
+import { ALICE, BatchMaker, CAROL, l1Block, proposeEvents, testConfig, transfer } from "./testInputs.ts";
 
 const A = 901n;
 const B = 902n;
-const ALICE = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
 const OTHER_KEY: Hex = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
-const CAROL: Address = "0x000000000000000000000000000000000000ca01";
 const constants = { baseFeePerGas: 1_000_000_000n, gasLimit: 30_000_000n };
-
-function transfer(chainId: bigint, nonce: number, value = 1n): Promise<Hex> {
-  return ALICE.signTransaction({
-    type: "eip1559",
-    chainId: Number(chainId),
-    nonce,
-    to: CAROL,
-    value,
-    gas: 21_000n,
-    maxFeePerGas: 2_000_000_000n,
-    maxPriorityFeePerGas: 1_000_000_000n,
-  });
-}
 
 async function engineFor(chainId: bigint): Promise<ExecutionEngine> {
   return createEthereumjsEngine({

@@ -17,6 +17,7 @@ import {
   encodeDepositTx,
   fastKeccak256,
   hashBatch,
+  isGenuineDeposit,
   type Logger,
   MAX_BUNDLE_MEMBERS,
   recoverDigestSigner,
@@ -337,9 +338,10 @@ export class Deriver {
       cursor.forced.delete(k);
       if (forced.rawTx.startsWith("0x7e")) {
         const deposit = this.#deposits.get(k);
+        const genuine = isGenuineDeposit(forced.rawTx, k, this.#deposits, this.config.chainId) !== null;
         this.#deposits.delete(k);
         if (deposit !== undefined) this.#depositsByRaw.delete(encodeDeposit(deposit).toLowerCase() as Hex);
-        if (deposit !== undefined && forced.rawTx === encodeDeposit(deposit))
+        if (deposit !== undefined && genuine)
           items.push({ kind: "deposit", raw: forced.rawTx, position, deposit });
         else skipped.push({ position, reason: "DEPOSIT_NOT_GENUINE" });
       } else items.push({ kind: "tx", raw: forced.rawTx, position, forced: true });

@@ -24,6 +24,25 @@ export const TEST_SLASHER: Address = "0x00000000000000000000000000000000000000c0
 /** Anvil's key 1: the committer in these tests. */
 export const TEST_COMMITTER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 export const TEST_COMMITTER: Address = privateKeyToAccount(TEST_COMMITTER_KEY).address;
+/** Anvil's key 0: the rollup sender in these tests (fund it in the genesis). */
+export const ALICE = privateKeyToAccount(
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+);
+export const CAROL: Address = "0x000000000000000000000000000000000000ca01";
+
+/** A signed EIP-1559 transfer of `value` wei from ALICE to CAROL on `chainId`. */
+export function transfer(chainId: bigint, nonce: number, value = 1n): Promise<Hex> {
+  return ALICE.signTransaction({
+    type: "eip1559",
+    chainId: Number(chainId),
+    nonce,
+    to: CAROL,
+    value,
+    gas: 21_000n,
+    maxFeePerGas: 2_000_000_000n,
+    maxPriorityFeePerGas: 1_000_000_000n,
+  });
+}
 
 export function testConfig(chainId: bigint, overrides: Partial<DerivationConfig> = {}): DerivationConfig {
   return {

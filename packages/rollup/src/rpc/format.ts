@@ -4,31 +4,15 @@
  * is served with its own few fields.
  */
 import { type Address, fromRlp, type Hex, hexToBigInt, parseTransaction } from "viem";
+import { EMPTY_HEADER_FIELDS } from "../chain/blockBuilder.ts";
 import type { RollupBlock, RollupLog, RollupReceipt, RollupTransaction } from "../chain/types.ts";
 
 export function hexQuantity(value: bigint | number): Hex {
   return `0x${value.toString(16)}`;
 }
 
-/**
- * The Prague header fields a rollup block has no use for, at their empty values: a rollup block has
- * no withdrawals, no blobs, no beacon root and no requests. The block hash covers them, so the node
- * must hash its headers with exactly these (see docs/rollup.md, "JSON-RPC").
- */
-export const EMPTY_HEADER_FIELDS = {
-  sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
-  difficulty: "0x0",
-  nonce: "0x0000000000000000",
-  /** Root of the empty trie (no withdrawals). */
-  withdrawalsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
-  blobGasUsed: "0x0",
-  excessBlobGas: "0x0",
-  parentBeaconBlockRoot: "0x0000000000000000000000000000000000000000000000000000000000000000",
-  /** EIP-7685 hash of no requests: sha256 of the empty string. */
-  requestsHash: "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-} as const satisfies Record<string, Hex>;
-
-export const DEPOSIT_TX_TYPE = 0x7e;
+export { DEPOSIT_TX_TYPE } from "@baton/protocol";
+export { EMPTY_HEADER_FIELDS } from "../chain/blockBuilder.ts";
 
 export function formatBlock(block: RollupBlock, transactions: readonly unknown[] | readonly Hex[]) {
   return {

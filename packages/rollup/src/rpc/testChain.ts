@@ -11,19 +11,10 @@ import {
   ExecutionError,
   type RollupGenesis,
 } from "@baton/execution";
-import { encodeBlockHeader, transactionsTrie } from "@baton/protocol";
-import {
-  type Address,
-  bytesToHex,
-  concatHex,
-  type Hex,
-  hexToBytes,
-  keccak256,
-  numberToHex,
-  parseTransaction,
-  toRlp,
-} from "viem";
+import { encodeBlockHeader, encodeDepositTx, transactionsTrie } from "@baton/protocol";
+import { type Address, bytesToHex, type Hex, keccak256, numberToHex, parseTransaction, toRlp } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { EMPTY_HEADER_FIELDS, logsBloom } from "../chain/blockBuilder.ts";
 import type {
   BlockSelector,
   BlockTag,
@@ -36,7 +27,6 @@ import type {
   StateView,
 } from "../chain/types.ts";
 import { RollupError, RollupErrorCode } from "../errors.ts";
-import { EMPTY_HEADER_FIELDS } from "./format.ts";
 
 /** anvil's first two dev keys. */
 export const KEY_A: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -87,25 +77,12 @@ export function genesis(): RollupGenesis {
 
 /** A deposit's raw bytes: `0x7e ‖ rlp([chainId, depositNonce, from, to, value])`. */
 export function depositRaw(depositNonce: bigint, from: Address, to: Address, value: bigint): Hex {
-  const int = (n: bigint): Hex => (n === 0n ? "0x" : numberToHex(n));
-  return concatHex(["0x7e", toRlp([int(CHAIN_ID), int(depositNonce), from, to, int(value)])]);
+  return encodeDepositTx({ chainId: CHAIN_ID, depositNonce, from, to, value });
 }
 
-/** The 2048-bit bloom of the logs' addresses and topics. */
+/** The block bloom of `logs`, as hex. */
 function bloom(logs: readonly { address: Hex; topics: readonly Hex[] }[]): Hex {
-  const bits = new Uint8Array(256);
-  const add = (value: Hex) => {
-    const h = hexToBytes(keccak256(value));
-    for (let i = 0; i < 6; i += 2) {
-      const bit = (((h[i] ?? 0) << 8) | (h[i + 1] ?? 0)) & 2047;
-      bits[255 - Math.floor(bit / 8)]! |= 1 << (bit % 8);
-    }
-  };
-  for (const log of logs) {
-    add(log.address);
-    for (const topic of log.topics) add(topic);
-  }
-  return bytesToHex(bits);
+  return bytesToHex(logsBloom(logs));
 }
 
 interface StoredBlock {
