@@ -214,6 +214,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
               gatewayPort: options.gatewayPort,
               loadRps: options.load,
               lastSlot: options.slots,
+              blobThresholdBytes: options.blobThresholdBytes,
             },
             logger.child({ module: "preconf" }),
           );
@@ -236,6 +237,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
               dataDir: dataDir.path,
               host: options.host,
               gatewayUrl: devnet.preconf?.gateway.url ?? null,
+              beaconUrl: devnet.beaconApiUrl,
             },
             logger.child({ module: "rollups" }),
           );

@@ -42,6 +42,11 @@ export interface DevnetOptions {
   readonly load: number;
   /** Run a rollup node (derivation, execution, `eth_` JSON-RPC) per rollup; needs `contracts`. */
   readonly rollupNodes: boolean;
+  /**
+   * The gateway's `blobThresholdBytes`: batches of at least this many bytes go to L1 in blobs
+   * (0: all; null: none). The rollup nodes read them through the devnet's Beacon API.
+   */
+  readonly blobThresholdBytes: number | null;
 }
 
 export const defaultDevnetOptions: DevnetOptions = {
@@ -64,6 +69,7 @@ export const defaultDevnetOptions: DevnetOptions = {
   gatewayPort: 0,
   load: 10,
   rollupNodes: true,
+  blobThresholdBytes: 32 * 1024,
 };
 
 export class InvalidOptionError extends BatonError {
@@ -103,6 +109,15 @@ export function validateDevnetOptions(input: Partial<DevnetOptions>): Readonly<D
   if (!Number.isFinite(options.load) || options.load < 0 || options.load > 10_000) {
     throw new InvalidOptionError("load", options.load, "a rate from 0 to 10000 requests per second");
   }
+  if (
+    options.blobThresholdBytes !== null &&
+    (!Number.isInteger(options.blobThresholdBytes) || options.blobThresholdBytes < 0)
+  )
+    throw new InvalidOptionError(
+      "blobThresholdBytes",
+      options.blobThresholdBytes,
+      "a non-negative integer or null",
+    );
   if (typeof options.rollupNodes !== "boolean")
     throw new InvalidOptionError("rollupNodes", options.rollupNodes, "true or false");
   if (typeof options.contracts !== "boolean") {

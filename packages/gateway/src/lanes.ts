@@ -14,7 +14,10 @@ import { type BlockEnv, type ExecutionEngine, ExecutionError, type TxOutcome } f
 import {
   type Batch,
   type BatchEntry,
+  type BlobCarriage,
   batchDataHash,
+  blobBatchDataHash,
+  carryInBlobs,
   DEPOSIT_TX_TYPE,
   decodeDepositTx,
   encodeBatchData,
@@ -46,6 +49,8 @@ export interface CutBatch {
   readonly batch: Batch;
   readonly hash: Hex;
   readonly data: Hex;
+  /** The data as blobs, when the batch goes to L1 in blobs (its `dataHash` names their hashes). */
+  readonly blobs?: BlobCarriage;
 }
 
 export class RollupLane {
@@ -67,6 +72,8 @@ export class RollupLane {
     readonly engine: ExecutionEngine,
     private readonly coinbase: Address,
     private readonly slotStart: (slot: bigint) => bigint,
+    /** `GatewayOptions.blobThresholdBytes`. */
+    private readonly blobThresholdBytes: number | null = null,
   ) {}
 
   get chainId(): bigint {
@@ -189,6 +196,8 @@ export class RollupLane {
       return null;
     }
     const data = encodeBatchData(open.entries);
+    const inBlobs = this.blobThresholdBytes !== null && (data.length - 2) / 2 >= this.blobThresholdBytes;
+    const blobs = inBlobs ? carryInBlobs(data) : undefined;
     const batch: Batch = {
       chainId: this.chainId,
       number: open.number,
@@ -197,12 +206,12 @@ export class RollupLane {
       firstPosition: open.firstPosition,
       txCount: open.entries.length,
       txRoot: txRoot(open.txHashes),
-      dataHash: batchDataHash(data),
+      dataHash: blobs === undefined ? batchDataHash(data) : blobBatchDataHash(blobs.versionedHashes),
       forcedUpTo: open.forcedUpTo,
     };
     const hash = hashBatch(batch);
     this.lastBatchHash = hash;
     this.nextBatchNumber = open.number + 1n;
-    return { batch, hash, data };
+    return blobs === undefined ? { batch, hash, data } : { batch, hash, data, blobs };
   }
 }

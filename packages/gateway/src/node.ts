@@ -4,7 +4,15 @@
  */
 import { type FeeQuoteJson, GatewayApiError, type HealthJson, type SignedBatchJson } from "@baton/clients";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
-import { batonDomain, CommitmentKind, type Logger, parseBatch } from "@baton/protocol";
+import {
+  batchDataHash,
+  batonDomain,
+  blobBatchDataHash,
+  CommitmentKind,
+  carryInBlobs,
+  type Logger,
+  parseBatch,
+} from "@baton/protocol";
 import { bytesToHex, stringToBytes } from "viem";
 import { DigestSigner } from "./crypto.ts";
 import { createL1Access, type L1Access } from "./l1.ts";
@@ -81,7 +89,10 @@ export class Gateway {
       for (const rollup of options.rollups) {
         const engine = await createEthereumjsEngine(rollup.genesis);
         engines.push(engine);
-        lanes.set(rollup.genesis.chainId, new RollupLane(rollup, engine, signer.address, slotStart));
+        lanes.set(
+          rollup.genesis.chainId,
+          new RollupLane(rollup, engine, signer.address, slotStart, options.blobThresholdBytes),
+        );
       }
       cleanup.push(() => Promise.all(engines.map((engine) => engine.close())));
       const stream = new StreamHub(store, metrics, logger.child({ module: "stream" }));
@@ -320,12 +331,20 @@ async function restore(
     });
     ranges.set(stored.chainId, list);
     if (stored.l1Transaction === null) {
+      // A blob batch is stored with its data; its blobs are laid out again (the same, by construction).
+      const blobs = batch.dataHash === batchDataHash(json.data) ? undefined : carryInBlobs(json.data);
+      if (blobs !== undefined && blobBatchDataHash(blobs.versionedHashes) !== batch.dataHash) {
+        throw new Error(
+          `stored batch ${stored.chainId}/${batch.number} matches neither its calldata nor its blobs`,
+        );
+      }
       unsent.push({
         batch,
         hash: stored.hash,
         data: json.data,
         signature: json.signature,
         sequence: stored.sequence,
+        ...(blobs === undefined ? {} : { blobs }),
       });
     }
   }

@@ -39,6 +39,15 @@ export interface GatewayOptions {
   readonly closeMarginMs: number;
   /** Batches are cut this often (sub-slot). */
   readonly batchIntervalMs: number;
+  /**
+   * A batch whose data is at least this many bytes goes to L1 in blobs; smaller ones in calldata.
+   * 0: every batch in blobs; null: never. Blobs are the cheaper carrier for anything but small
+   * batches (calldata pays 40 gas a byte under EIP-7623's floor), but each costs the gateway a KZG
+   * commitment (about 10–40 ms) when the batch is cut and a proof (about 45 ms) when it is sent.
+   */
+  readonly blobThresholdBytes: number | null;
+  /** Blobs one inbox transaction carries at most; batches beyond wait for the next one. */
+  readonly maxBlobsPerProposal: number;
   /** L1 gas the gateway may promise per slot of a window (Bolt's default cap is 10M). */
   readonly l1GasPerSlot: bigint;
   /** L1 blobs the gateway may promise per slot of a window. */
@@ -65,6 +74,8 @@ export const defaultGatewayOptions = {
   durability: "fsync" as Durability,
   closeMarginMs: 500,
   batchIntervalMs: 500,
+  blobThresholdBytes: 32 * 1024,
+  maxBlobsPerProposal: 6,
   l1GasPerSlot: 10_000_000n,
   l1BlobsPerSlot: 6,
   maxTxBytes: 128 * 1024,
@@ -90,6 +101,18 @@ export function validateGatewayOptions(options: GatewayOptions): Readonly<Gatewa
   if (options.closeMarginMs < 0 || options.closeMarginMs >= options.secondsPerSlot * 1000) {
     problems.push("closeMarginMs must be within a slot");
   }
+  if (
+    options.blobThresholdBytes !== null &&
+    (!Number.isInteger(options.blobThresholdBytes) || options.blobThresholdBytes < 0)
+  )
+    problems.push("blobThresholdBytes must be a non-negative integer or null");
+  // EIP-7594 (Osaka) caps a transaction at 6 blobs.
+  if (
+    !Number.isInteger(options.maxBlobsPerProposal) ||
+    options.maxBlobsPerProposal < 1 ||
+    options.maxBlobsPerProposal > 6
+  )
+    problems.push("maxBlobsPerProposal must be an integer from 1 to 6");
   if (options.durability !== "fsync" && options.durability !== "os")
     problems.push("durability must be fsync or os");
   if (

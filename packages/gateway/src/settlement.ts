@@ -7,8 +7,15 @@
 
 import type { SignedBatchJson } from "@baton/clients";
 import { inboxAbi } from "@baton/contracts";
-import { type BatonDomain, batchDigest, batchToJson, type Logger, SLOTS_PER_EPOCH } from "@baton/protocol";
-import { createWalletClient, encodeFunctionData, type Hex, http } from "viem";
+import {
+  type BatonDomain,
+  batchDigest,
+  batchToJson,
+  blobProof,
+  type Logger,
+  SLOTS_PER_EPOCH,
+} from "@baton/protocol";
+import { type Address, bytesToHex, createWalletClient, encodeFunctionData, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { DigestSigner } from "./crypto.ts";
 import type { L1Access } from "./l1.ts";
@@ -53,6 +60,7 @@ export class Settlement {
   readonly #wallet;
   readonly #inFlight = new Set<Promise<void>>();
   #lastForcedFetch = 0;
+  #l1ChainId: number | undefined;
   #stopped = false;
 
   constructor(private readonly deps: SettlementDeps) {
@@ -178,7 +186,7 @@ export class Settlement {
     // Wait for the records of sealed batches (a failed one leaves the queue).
     if (this.#unsaved.size > 0) await Promise.all(this.#unsaved.values());
     if (this.#queue.length === 0) return;
-    const { windows, now, l1, logger, metrics } = this.deps;
+    const { windows, now, l1, logger, metrics, options } = this.deps;
     const blockSlot = windows.reachableSlot(now(), 0);
     const live = this.#queue.filter((b) => b.batch.targetSlot >= blockSlot);
     const dropped = this.#queue.length - live.length;
@@ -201,38 +209,59 @@ export class Settlement {
       this.#queue = live;
       return;
     }
+    // Blobs per transaction are capped: batches beyond wait for the next proposal, each rollup's in order.
+    const carried: SignedBatch[] = [];
+    const held = new Set<bigint>();
+    let blobCount = 0;
+    for (const b of live) {
+      const blobs = b.blobs?.blobs.length ?? 0;
+      // A batch larger than the cap alone goes in a transaction of its own.
+      const over = blobCount + blobs > options.maxBlobsPerProposal && carried.length > 0;
+      if (held.has(b.batch.chainId) || over) {
+        held.add(b.batch.chainId);
+        this.#queue.push(b);
+        continue;
+      }
+      blobCount += blobs;
+      carried.push(b);
+    }
+    let nextBlob = 0;
+    const inputs = carried.map((b) => {
+      if (b.blobs === undefined)
+        return { batch: b.batch, signature: b.signature, data: b.data, blobIndices: [] };
+      const blobIndices = b.blobs.blobs.map(() => nextBlob++);
+      return { batch: b.batch, signature: b.signature, data: "0x" as Hex, blobIndices };
+    });
     const data = encodeFunctionData({
       abi: inboxAbi,
       functionName: "propose",
-      args: [
-        live.map((b) => ({ batch: b.batch, signature: b.signature, data: b.data, blobIndices: [] })),
-        [...current],
-        [...next],
-      ],
+      args: [inputs, [...current], [...next]],
     });
-    const gas = 200_000n + 160_000n * BigInt(live.length) + 40n * BigInt(data.length / 2);
+    const gas = 200_000n + 160_000n * BigInt(carried.length) + 40n * BigInt(data.length / 2);
     const baseFee = l1.head().baseFeePerGas;
     try {
       if (this.#nonce === null) {
         this.#nonce = await l1.client.getTransactionCount({ address: this.submitter, blockTag: "pending" });
       }
       const nonce = this.#nonce;
-      const hash = await this.#wallet.sendTransaction({
-        chain: null,
-        to: this.deps.options.contracts.inbox,
-        data,
-        gas,
-        nonce,
-        maxFeePerGas: baseFee * 3n + 2_000_000_000n,
-        maxPriorityFeePerGas: 1_000_000_000n,
-      });
+      const fees = { maxFeePerGas: baseFee * 3n + 2_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+      const to = this.deps.options.contracts.inbox;
+      const hash =
+        blobCount === 0
+          ? await this.#wallet.sendTransaction({ chain: null, to, data, gas, nonce, ...fees })
+          : await this.#sendWithBlobs(carried, { to, data, gas, nonce, ...fees });
       this.#nonce = nonce + 1;
       metrics.proposals.inc({ outcome: "sent" });
-      logger.debug("propose sent", { txHash: hash, batches: live.length, blockSlot: Number(blockSlot) });
-      for (const b of live) {
+      logger.debug("propose sent", {
+        txHash: hash,
+        batches: carried.length,
+        blobs: blobCount,
+        blockSlot: Number(blockSlot),
+      });
+      for (const b of carried) {
         this.deps.store.markBatchSent(b.batch.chainId, b.batch.number, hash).catch(() => {});
       }
-      const watch = this.#watch(hash, live).finally(() => this.#inFlight.delete(watch));
+      const watch = this.#watch(hash, carried).finally(() => this.#inFlight.delete(watch));
       this.#inFlight.add(watch);
     } catch (error) {
       this.#nonce = null;
@@ -240,8 +269,50 @@ export class Settlement {
       logger.warn("sending propose failed; batches requeued", {
         error: String(error).split("\n")[0]?.slice(0, 200),
       });
-      this.#queue = [...live, ...this.#queue];
+      this.#queue = [...carried, ...this.#queue];
     }
+  }
+
+  /**
+   * Sends the proposal as a blob transaction (EIP-4844) carrying the blob batches' blobs in order,
+   * with their proofs in the network wrapper. The blob fee cap is twice the current blob base fee.
+   */
+  async #sendWithBlobs(
+    batches: readonly SignedBatch[],
+    tx: {
+      to: Address;
+      data: Hex;
+      gas: bigint;
+      nonce: number;
+      maxFeePerGas: bigint;
+      maxPriorityFeePerGas: bigint;
+    },
+  ): Promise<Hex> {
+    const { client } = this.deps.l1;
+    this.#l1ChainId ??= await client.getChainId();
+    const sidecars: { blob: Hex; commitment: Hex; proof: Hex }[] = [];
+    for (const b of batches) {
+      const carriage = b.blobs;
+      if (carriage === undefined) continue;
+      carriage.blobs.forEach((blob, i) => {
+        const commitment = carriage.commitments[i] as Uint8Array;
+        sidecars.push({
+          blob: bytesToHex(blob),
+          commitment: bytesToHex(commitment),
+          proof: bytesToHex(blobProof(blob, commitment)),
+        });
+      });
+    }
+    const blobBaseFee = await client.getBlobBaseFee();
+    const serializedTransaction = await this.#wallet.account.signTransaction({
+      type: "eip4844",
+      chainId: this.#l1ChainId,
+      ...tx,
+      maxFeePerBlobGas: blobBaseFee * 2n + 1n,
+      blobVersionedHashes: batches.flatMap((b) => b.blobs?.versionedHashes ?? []),
+      sidecars,
+    });
+    return this.#wallet.sendRawTransaction({ serializedTransaction });
   }
 
   /** Polls the proposal's receipt until it is mined, or its batches' windows are over, or the loop stops. */

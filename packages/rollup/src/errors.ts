@@ -19,6 +19,8 @@ export const RollupErrorCode = {
   invalidOption: "INVALID_OPTION",
   /** L1 could not be read (after retries). */
   l1Unavailable: "L1_UNAVAILABLE",
+  /** A batch's blobs could not be had from the beacon node (or none is configured). */
+  blobUnavailable: "BLOB_UNAVAILABLE",
 } as const;
 export type RollupErrorCode = (typeof RollupErrorCode)[keyof typeof RollupErrorCode];
 

@@ -14,6 +14,7 @@ import { type Address, type Hex, zeroAddress } from "viem";
 import { type BuiltBlock, buildBlock, type ChainConstants, genesisBlock } from "./chain/blockBuilder.ts";
 import { ChainStore, type L1Cursor } from "./chain/chainStore.ts";
 import type { LogFilter, RollupBlock, RollupLog, RollupReceipt, RollupTransaction } from "./chain/types.ts";
+import { createBeaconBlobSource } from "./derivation/blobSource.ts";
 import { type BlockPlan, Deriver } from "./derivation/deriver.ts";
 import { createRpcL1Source, type L1BlockRef, type L1Source } from "./derivation/l1Source.ts";
 import { RollupError, RollupErrorCode } from "./errors.ts";
@@ -43,6 +44,11 @@ export interface RollupNodeOptions {
   readonly dataDir: string;
   /** Where `eth_sendRawTransaction` goes (the current gateway), or null. */
   readonly gatewayUrl: string | null;
+  /**
+   * A beacon node's HTTP URL, where blob-carried batch data is read, or null. Without one, the
+   * first blob batch stops derivation with `BLOB_UNAVAILABLE` until the node is restarted with one.
+   */
+  readonly beaconUrl: string | null;
 }
 
 export const defaultRollupNodeOptions = {
@@ -50,6 +56,7 @@ export const defaultRollupNodeOptions = {
   l1BlockRange: 1_000n,
   pollMs: 250,
   gatewayUrl: null,
+  beaconUrl: null,
 } as const;
 
 export class RollupNode {
@@ -133,6 +140,9 @@ export class RollupNode {
         inbox: options.contracts.inbox,
         chainId: options.genesis.chainId,
         bridge: options.contracts.bridge,
+        blobs: options.beaconUrl === null ? null : createBeaconBlobSource({ beaconUrl: options.beaconUrl }),
+        genesisTime: BigInt(options.genesisTime),
+        secondsPerSlot: BigInt(options.secondsPerSlot),
       });
     const node = new RollupNode(options, store, state, l1, genesis, logger);
     try {

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { Devnet, type DevnetOptions, defaultDevnetOptions } from "@baton/devnet";
-import { type FlagSpec, logFlags, loggerFromFlags, parseFlags, usage } from "../flags.ts";
+import { type FlagSpec, logFlags, loggerFromFlags, parseFlags, UsageError, usage } from "../flags.ts";
 
 const d = defaultDevnetOptions;
 export const devnetFlags: readonly FlagSpec[] = [
@@ -147,8 +147,23 @@ export const devnetFlags: readonly FlagSpec[] = [
     description: "Load generator rate, in preconfirmation requests per second (0: off)",
     default: String(d.load),
   },
+  {
+    name: "blob-threshold",
+    env: "BATON_BLOB_THRESHOLD",
+    kind: "string",
+    description: "Batches of at least this many bytes go to L1 in blobs (0: all; off: none)",
+    default: String(d.blobThresholdBytes ?? "off"),
+  },
   ...logFlags,
 ];
+
+function blobThreshold(value: string | undefined): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === "off") return null;
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`Invalid value for --blob-threshold: ${value} (bytes, or off)`);
+  return Number(value);
+}
 
 const SUMMARY =
   "Start a local Ethereum (anvil L1 + simulated Fulu beacon chain with the Beacon API) running the Baton protocol.";
@@ -178,6 +193,7 @@ export async function devnetCommand(argv: readonly string[], env: NodeJS.Process
     gatewayPort: values["gateway-port"] as number | undefined,
     load: values.load as number | undefined,
     rollupNodes: values["rollup-nodes"] as boolean | undefined,
+    blobThresholdBytes: blobThreshold(values["blob-threshold"] as string | undefined),
   };
   for (const key of Object.keys(options) as (keyof DevnetOptions)[]) {
     if (options[key] === undefined) delete options[key];

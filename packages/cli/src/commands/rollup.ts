@@ -90,6 +90,13 @@ export const rollupFlags: readonly FlagSpec[] = [
     kind: "string",
     description: "The gateway to follow and forward transactions to",
   },
+  {
+    name: "beacon-url",
+    env: "BATON_BEACON_URL",
+    kind: "string",
+    description:
+      "A beacon node's HTTP API, where blob-carried batch data is read (needed once a batch uses blobs)",
+  },
   ...logFlags,
 ];
 
@@ -174,6 +181,7 @@ export async function rollupCommand(argv: readonly string[], env: NodeJS.Process
       l1StartBlock: BigInt((values["l1-start-block"] as number | undefined) ?? 0),
       dataDir: required(values["data-dir"] as string | undefined, "data-dir"),
       gatewayUrl: (values.gateway as string | undefined) ?? null,
+      beaconUrl: (values["beacon-url"] as string | undefined) ?? null,
     },
     { logger: logger.child({ module: "rollup" }) },
   );

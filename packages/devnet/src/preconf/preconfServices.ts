@@ -34,6 +34,8 @@ export interface PreconfServicesOptions {
   readonly loadRps: number;
   /** With a fixed run length, the last slot: no request targets a window ending after it. */
   readonly lastSlot: number | undefined;
+  /** The gateway's `blobThresholdBytes`. */
+  readonly blobThresholdBytes: number | null;
 }
 
 export interface PreconfSummary {
@@ -88,6 +90,7 @@ export class PreconfServices {
           defaultGatewayOptions.batchIntervalMs,
           (options.time.secondsPerSlot * 1000) / 4,
         ),
+        blobThresholdBytes: options.blobThresholdBytes,
       },
       {
         logger: logger.child({ module: "gateway" }),

@@ -33,6 +33,8 @@ export interface RollupNodesOptions {
   readonly host: string;
   /** The gateway the nodes follow and forward transactions to, or null. */
   readonly gatewayUrl: string | null;
+  /** The devnet's Beacon API, where the nodes read blob-carried batch data. */
+  readonly beaconUrl: string;
 }
 
 /** A rollup in the devnet summary: its chain, derived (safe) blocks and the head's state root. */
@@ -70,6 +72,7 @@ export class RollupNodes {
             maxInactivity: options.maxInactivity,
             dataDir: join(options.dataDir, `rollup-${chainId}`),
             gatewayUrl: options.gatewayUrl,
+            beaconUrl: options.beaconUrl,
             pollMs: Math.min(defaultRollupNodeOptions.pollMs, (options.time.secondsPerSlot * 1000) / 4),
           },
           { logger: log },

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
-import { bundleHash, fastKeccak256, silentLogger } from "@baton/protocol";
+import { bundleHash, encodeBlobData, fastKeccak256, silentLogger } from "@baton/protocol";
 import type { Hex } from "viem";
 import { buildBlock, genesisBlock } from "../chain/blockBuilder.ts";
 import type { RollupBlock } from "../chain/types.ts";
+import { RollupError } from "../errors.ts";
 import { type BlockPlan, Deriver, encodeDeposit } from "./deriver.ts";
 import type { QueuedDeposit } from "./inputs.ts";
 import { ALICE, BatchMaker, CAROL, l1Block, proposeEvents, testConfig, transfer } from "./testInputs.ts";
@@ -210,6 +211,64 @@ describe("derivation from crafted inbox events", () => {
     assert.deepEqual(
       plan?.skipped.map((s) => s.reason),
       ["DATA_UNUSABLE", "DATA_UNUSABLE"],
+    );
+  });
+
+  it("reads a blob batch's data from its blobs, alongside a calldata batch in the same propose", async () => {
+    const config = testConfig(A);
+    const deriver = new Deriver(config, silentLogger);
+    const maker = new BatchMaker(A);
+    const inCalldata = await maker.cut([{ tx: await transfer(A, 0), bundle: null }], 10n);
+    const inBlobs = await maker.cut(
+      [
+        { tx: await transfer(A, 1), bundle: null },
+        { tx: await transfer(A, 2), bundle: null },
+      ],
+      10n,
+      { blobs: true },
+    );
+    const events = proposeEvents([inCalldata, inBlobs], { windowSlot: 10n });
+    assert.deepEqual(events[1]?.blobHashes, inBlobs.blobHashes);
+    await deriver.addL1Block(l1Block(config, 100n, 9n, { batches: events }));
+    const plans = deriver.takeReady();
+    assert.deepEqual(
+      plans.map((p) => [p.number, p.items.length, p.skipped.length]),
+      [
+        [1n, 1, 0],
+        [2n, 2, 0],
+      ],
+    );
+    const { engine } = await execute(A, plans);
+    assert.equal((await engine.account(CAROL)).balance, 3n);
+  });
+
+  it("treats blobs that do not decode as unusable data, and refuses to derive a blob batch without its blobs", async () => {
+    const config = testConfig(A);
+    const maker = new BatchMaker(A);
+    const entries = [{ tx: await transfer(A, 0), bundle: null }];
+    // Canonical blobs of other data with a stray byte past its end: real blobs, no usable data.
+    const [blob] = encodeBlobData("0x01");
+    assert.ok(blob);
+    blob[1000] = 1;
+    const malformed = await maker.cut(entries, 10n, { blobs: [blob] });
+    const deriver = new Deriver(config, silentLogger);
+    const events = proposeEvents([malformed], { windowSlot: 10n });
+    assert.equal(events[0]?.blobData, null);
+    await deriver.addL1Block(l1Block(config, 100n, 9n, { batches: events }));
+    const [plan] = deriver.takeReady();
+    assert.equal(plan?.items.length, 0);
+    assert.deepEqual(
+      plan?.skipped.map((s) => s.reason),
+      ["DATA_UNUSABLE"],
+    );
+
+    const unread = await new BatchMaker(A).cut(entries, 10n, { blobs: true });
+    const [event] = proposeEvents([unread], { windowSlot: 10n });
+    assert.ok(event);
+    const { blobData: _dropped, ...withoutBlobs } = event;
+    await assert.rejects(
+      new Deriver(config, silentLogger).addL1Block(l1Block(config, 100n, 9n, { batches: [withoutBlobs] })),
+      (error: unknown) => error instanceof RollupError && error.code === "BLOB_UNAVAILABLE",
     );
   });
 

@@ -12,6 +12,7 @@ import {
   type Batch,
   type BatchEntry,
   batonDomain,
+  blobBatchDataHash,
   bundleHash,
   decodeBatchData,
   encodeDepositTx,
@@ -26,6 +27,7 @@ import {
   ZERO_HASH,
 } from "@baton/protocol";
 import { type Address, decodeFunctionData, type Hex } from "viem";
+import { RollupError, RollupErrorCode } from "../errors.ts";
 import type { L1BlockInputs, ProposedBatch, QueuedDeposit, QueuedForced } from "./inputs.ts";
 
 export interface DerivationConfig {
@@ -259,7 +261,7 @@ export class Deriver {
       const forcedHashes: Hex[] = [];
       for (let k = forcedFrom; k < batch.forcedUpTo; k++)
         forcedHashes.push((cursor.forced.get(k) as QueuedForced).txHash);
-      entries = usableEntries(input, batch, forcedHashes);
+      entries = usableEntries(batchData(input, event), batch, forcedHashes);
     } else {
       // The inbox settled it (the event is its own), but not from a direct `propose` call: the node
       // cannot read its data or signature. The chain follows the inbox; the batch carries only its
@@ -390,12 +392,34 @@ function windowAt(
   return first === undefined ? null : { slot: first.slot, committer: first.committer };
 }
 
+/**
+ * The batch's data bytes: its calldata, or what its blobs decoded to (null: they did not decode).
+ * @throws RollupError `BLOB_UNAVAILABLE` for a blob batch whose blobs were not read: deriving it
+ * without them would fork from every node that has them.
+ */
+function batchData(input: BatchInput, event: ProposedBatch): Hex | null {
+  if (input.blobIndices.length === 0) return input.data;
+  if (event.blobData === undefined) {
+    throw new RollupError(
+      RollupErrorCode.blobUnavailable,
+      "A blob batch reached derivation without its blobs",
+      {
+        details: { chainId: event.chainId, number: event.batch.number, txHash: event.txHash },
+      },
+    );
+  }
+  // The inbox checked these; an event that disagrees with them carries nothing usable.
+  if (event.blobHashes.length !== input.blobIndices.length) return null;
+  if (blobBatchDataHash(event.blobHashes) !== event.batch.dataHash) return null;
+  return event.blobData;
+}
+
 /** The batch's entries when its data is usable (docs/rollup.md, "Batches"), else null. */
-function usableEntries(input: BatchInput, batch: Batch, forcedHashes: readonly Hex[]): BatchEntry[] | null {
-  if (input.blobIndices.length > 0) return null; // blob data is not read yet
+function usableEntries(data: Hex | null, batch: Batch, forcedHashes: readonly Hex[]): BatchEntry[] | null {
+  if (data === null) return null;
   let entries: BatchEntry[];
   try {
-    entries = decodeBatchData(input.data);
+    entries = decodeBatchData(data);
   } catch {
     return null;
   }

@@ -18,6 +18,13 @@ export interface ProposedBatch {
   readonly txHash: Hex;
   readonly txTo: Address | null;
   readonly txInput: Hex;
+  /** The versioned hashes of the batch's blobs, as the event names them (empty: calldata batch). */
+  readonly blobHashes: readonly Hex[];
+  /**
+   * A blob batch's data, decoded from its blobs (`decodeBlobData`), or null when the blobs do not
+   * decode (then the data is unusable). Absent for calldata batches.
+   */
+  readonly blobData?: Hex | null;
 }
 
 /** An `Inbox.ForcedInclusionQueued` event. */

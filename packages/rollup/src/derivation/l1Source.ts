@@ -3,7 +3,7 @@
  * by block range, each batch's `propose` transaction, and block hashes (to notice reorgs).
  */
 import { inboxAbi } from "@baton/contracts";
-import type { Batch } from "@baton/protocol";
+import { type Batch, BlobDataError, decodeBlobData } from "@baton/protocol";
 import {
   type Address,
   BlockNotFoundError,
@@ -14,6 +14,7 @@ import {
   parseAbiItem,
 } from "viem";
 import { RollupError, RollupErrorCode } from "../errors.ts";
+import type { BlobSource } from "./blobSource.ts";
 import type { L1BlockInputs, ProposedBatch, QueuedDeposit, QueuedForced } from "./inputs.ts";
 
 /** The bridge's event (packages/contracts/src/bridge). */
@@ -47,6 +48,11 @@ export interface RpcL1SourceOptions {
   /** The rollup whose bridge is read, and its bridge (null: no deposits). */
   readonly chainId: bigint;
   readonly bridge: Address | null;
+  /** Where blob-carried batch data is read (null: none; a blob batch then stops derivation). */
+  readonly blobs: BlobSource | null;
+  /** The beacon chain's clock, to name an L1 block's slot. */
+  readonly genesisTime: bigint;
+  readonly secondsPerSlot: bigint;
 }
 
 const batchProposed = inboxAbi.find((item) => item.type === "event" && item.name === "BatchProposed");
@@ -61,6 +67,7 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
     try {
       return await run();
     } catch (cause) {
+      if (cause instanceof RollupError) throw cause;
       throw new RollupError(RollupErrorCode.l1Unavailable, `L1 read failed: ${what}`, { cause });
     }
   };
@@ -138,6 +145,7 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
               batch: Batch;
               sequenced: boolean;
               proposer: Address;
+              blobHashes: readonly Hex[];
             };
             entry.batches.push({
               chainId: args.chainId,
@@ -149,6 +157,7 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
               txHash: log.transactionHash,
               txTo: null,
               txInput: "0x",
+              blobHashes: args.blobHashes,
             });
           } else if (log.eventName === "ForcedInclusionQueued" && emitter === options.inbox.toLowerCase()) {
             const args = log.args as {
@@ -188,6 +197,8 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
             const tx = await (txs.get(batch.txHash) as Promise<{ to: Address | null; input: Hex }>);
             batches.push({ ...batch, txTo: tx.to, txInput: tx.input });
           }
+          const slot = (block.timestamp - options.genesisTime) / options.secondsPerSlot;
+          await readBlobData(batches, slot, options.blobs);
           blocks.push({
             number,
             hash: block.hash,
@@ -203,6 +214,47 @@ export function createRpcL1Source(options: RpcL1SourceOptions): L1Source {
       }),
     close() {},
   };
+}
+
+/**
+ * Fills in each blob batch's data from its blobs: one beacon request per L1 block. A batch whose
+ * blobs do not decode gets null (unusable data, the same on every node); a blob that cannot be had
+ * throws `BLOB_UNAVAILABLE`.
+ */
+async function readBlobData(
+  batches: ProposedBatch[],
+  slot: bigint,
+  source: BlobSource | null,
+): Promise<void> {
+  const hashes = batches.flatMap((batch) => batch.blobHashes);
+  if (hashes.length === 0) return;
+  if (source === null) {
+    throw new RollupError(
+      RollupErrorCode.blobUnavailable,
+      "A batch carries its data in blobs and no beacon node is set",
+      {
+        details: { slot },
+        hint: "start the node with a beacon node URL (--beacon-url)",
+      },
+    );
+  }
+  const unique = [...new Set(hashes.map((hash) => hash.toLowerCase() as Hex))];
+  const blobs = await source.blobs(slot, unique);
+  const byHash = new Map(unique.map((hash, i) => [hash, blobs[i] as Uint8Array]));
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i] as ProposedBatch;
+    if (batch.blobHashes.length === 0) continue;
+    let blobData: Hex | null;
+    try {
+      blobData = decodeBlobData(
+        batch.blobHashes.map((hash) => byHash.get(hash.toLowerCase() as Hex) as Uint8Array),
+      );
+    } catch (error) {
+      if (!(error instanceof BlobDataError)) throw error;
+      blobData = null;
+    }
+    batches[i] = { ...batch, blobData };
+  }
 }
 
 interface RawLog {

@@ -7,7 +7,11 @@ import {
   type Batch,
   type BatchEntry,
   batonDomain,
+  blobBatchDataHash,
+  blobVersionedHash,
+  decodeBlobData,
   encodeBatchData,
+  encodeBlobData,
   fastKeccak256,
   hashBatch,
   signBatch,
@@ -62,6 +66,9 @@ export interface CutBatch {
   readonly hash: Hex;
   readonly data: Hex;
   signature: Hex;
+  /** A blob batch's blobs and their versioned hashes (absent: calldata batch). */
+  readonly blobs?: readonly Uint8Array[];
+  readonly blobHashes?: readonly Hex[];
 }
 
 /** Cuts a rollup's batches in chain order, as a gateway would. */
@@ -79,9 +86,16 @@ export class BatchMaker {
   async cut(
     entries: readonly BatchEntry[],
     targetSlot: bigint,
-    options: { forced?: number; key?: Hex | null; txCount?: number } = {},
+    options: {
+      forced?: number;
+      key?: Hex | null;
+      txCount?: number;
+      blobs?: readonly Uint8Array[] | true;
+    } = {},
   ): Promise<CutBatch> {
     const data = encodeBatchData(entries);
+    const blobs = options.blobs === true ? encodeBlobData(data) : options.blobs;
+    const blobHashes = blobs?.map(blobVersionedHash);
     this.forcedUpTo += BigInt(options.forced ?? 0);
     const batch: Batch = {
       chainId: this.chainId,
@@ -91,7 +105,7 @@ export class BatchMaker {
       firstPosition: this.position,
       txCount: options.txCount ?? entries.length,
       txRoot: txRoot(entries.map((e) => fastKeccak256(e.tx))),
-      dataHash: fastKeccak256(data),
+      dataHash: blobHashes === undefined ? fastKeccak256(data) : blobBatchDataHash(blobHashes),
       forcedUpTo: this.forcedUpTo,
     };
     const hash = hashBatch(batch);
@@ -101,7 +115,9 @@ export class BatchMaker {
     this.number += 1n;
     this.parent = hash;
     this.position += BigInt(batch.txCount);
-    return { batch, hash, data, signature };
+    return blobs === undefined
+      ? { batch, hash, data, signature }
+      : { batch, hash, data, signature, blobs, blobHashes };
   }
 }
 
@@ -116,15 +132,14 @@ export function proposeEvents(
   options: { windowSlot: bigint | null; sequenced?: boolean; proposer?: Address; txHash?: Hex; to?: Address },
 ): ProposedBatch[] {
   const current = options.windowSlot === null ? [] : lookahead(options.windowSlot);
-  const input = encodeFunctionData({
-    abi: inboxAbi,
-    functionName: "propose",
-    args: [
-      batches.map((b) => ({ batch: b.batch, signature: b.signature, data: b.data, blobIndices: [] })),
-      current,
-      [],
-    ],
+  let nextBlob = 0;
+  const inputs = batches.map((b) => {
+    if (b.blobs === undefined)
+      return { batch: b.batch, signature: b.signature, data: b.data, blobIndices: [] };
+    const blobIndices = b.blobs.map(() => nextBlob++);
+    return { batch: b.batch, signature: b.signature, data: "0x" as Hex, blobIndices };
   });
+  const input = encodeFunctionData({ abi: inboxAbi, functionName: "propose", args: [inputs, current, []] });
   return batches.map((b, i) => ({
     chainId: b.batch.chainId,
     batchHash: b.hash,
@@ -135,7 +150,17 @@ export function proposeEvents(
     txHash: options.txHash ?? fastKeccak256(input),
     txTo: options.to ?? TEST_INBOX,
     txInput: input,
+    blobHashes: b.blobHashes ?? [],
+    ...(b.blobs === undefined ? {} : { blobData: decodeBlobDataOrNull(b.blobs) }),
   }));
+}
+
+function decodeBlobDataOrNull(blobs: readonly Uint8Array[]): Hex | null {
+  try {
+    return decodeBlobData(blobs);
+  } catch {
+    return null;
+  }
 }
 
 /** An L1 block at `slot` with the given inputs. */

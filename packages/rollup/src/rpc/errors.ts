@@ -148,6 +148,7 @@ const ROLLUP_TO_RPC: Readonly<Record<RollupErrorCode, (error: RollupError) => Rp
   DATABASE_LOCKED: () => new RpcError("INTERNAL"),
   INVALID_OPTION: () => new RpcError("INTERNAL"),
   L1_UNAVAILABLE: () => new RpcError("INTERNAL"),
+  BLOB_UNAVAILABLE: () => new RpcError("INTERNAL"),
 };
 
 function pick(error: RollupError, keys: readonly string[]): Record<string, unknown> | undefined {
