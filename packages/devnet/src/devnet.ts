@@ -215,6 +215,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
               loadRps: options.load,
               lastSlot: options.slots,
               blobThresholdBytes: options.blobThresholdBytes,
+              beaconUrl: devnet.beaconApiUrl,
             },
             logger.child({ module: "preconf" }),
           );

@@ -1,6 +1,7 @@
 export * from "./chain/blockBuilder.ts";
 export * from "./chain/chainStore.ts";
 export * from "./chain/types.ts";
+export * from "./derivation/blobSource.ts";
 export * from "./derivation/deriver.ts";
 export * from "./derivation/inputs.ts";
 export * from "./derivation/l1Source.ts";

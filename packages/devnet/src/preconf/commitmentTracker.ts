@@ -2,7 +2,8 @@
  * Checks, from L1 alone, that every commitment the gateway published was kept: an L1 inclusion
  * promise by a receipt in a block at or before the target slot; a rollup promise by a sequenced
  * batch settled in the inbox at or before the target slot that holds the transaction at the
- * promised position (decoded from the `propose` calldata); a bundle when all its members are kept.
+ * promised position (decoded from the `propose` calldata, or from the batch's blobs, read through the
+ * Beacon API and checked against their versioned hashes); a bundle when all its members are kept.
  * Counts feed the devnet summary (`commitments: {issued, settled, broken}`).
  */
 import type { GatewayClient, GatewayStream, SignedCommitmentJson, StreamMessageJson } from "@baton/clients";
@@ -11,10 +12,12 @@ import {
   type ChainTime,
   CommitmentKind,
   decodeBatchData,
+  decodeBlobData,
   type Logger,
   parseCommitment,
   slotOfTimestamp,
 } from "@baton/protocol";
+import type { BlobSource } from "@baton/rollup";
 import {
   type Address,
   decodeFunctionData,
@@ -62,7 +65,29 @@ export class CommitmentTracker {
     private readonly l1ChainId: bigint,
     private readonly time: ChainTime,
     private readonly logger: Logger,
+    /** Where blob batches' data is read. */
+    private readonly blobs: BlobSource,
   ) {}
+
+  /** A blob batch's data, or null when its blobs do not decode (nothing in it is kept). */
+  async #blobData(slot: bigint, versionedHashes: readonly Hex[]): Promise<Hex | null> {
+    const blobs = await this.blobs.blobs(slot, versionedHashes);
+    try {
+      return decodeBlobData(blobs);
+    } catch {
+      return null;
+    }
+  }
+
+  /** The batch's entries; none when its data does not decode (nothing in it is kept). */
+  #entries(data: Hex | null) {
+    if (data === null) return [];
+    try {
+      return decodeBatchData(data);
+    } catch {
+      return [];
+    }
+  }
 
   /** Follows the gateway's public stream (reconnecting from the last sequence seen). */
   start(): void {
@@ -102,15 +127,23 @@ export class CommitmentTracker {
         if (receipt.status !== "success") continue;
         const events = parseEventLogs({ abi: inboxAbi, eventName: "BatchProposed", logs: receipt.logs });
         const call = decodeFunctionData({ abi: inboxAbi, data: tx.input });
-        const carried = call.args[0] as readonly { batch: { chainId: bigint; number: bigint }; data: Hex }[];
+        const carried = call.args[0] as readonly {
+          batch: { chainId: bigint; number: bigint };
+          data: Hex;
+          blobIndices: readonly number[];
+        }[];
         for (const event of events) {
-          const { batch, sequenced } = event.args;
+          const { batch, sequenced, blobHashes } = event.args;
           if (!sequenced) continue;
           const input = carried.find(
             (b) => b.batch.chainId === batch.chainId && b.batch.number === batch.number,
           );
           if (input === undefined) continue;
-          decodeBatchData(input.data).forEach((entry, index) => {
+          const data =
+            input.blobIndices.length === 0
+              ? input.data
+              : await this.#blobData(BigInt(slot), blobHashes as readonly Hex[]);
+          this.#entries(data).forEach((entry, index) => {
             this.#settledRollupTxs.set(`${batch.chainId}:${batch.firstPosition + BigInt(index)}`, {
               txHash: keccak256(entry.tx),
               slot,

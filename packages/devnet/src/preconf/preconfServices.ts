@@ -8,6 +8,7 @@ import { createGatewayClient, postedLookahead } from "@baton/clients";
 import type { ProtocolAddresses } from "@baton/contracts";
 import { defaultGatewayOptions, Gateway } from "@baton/gateway";
 import type { ChainTime, Logger } from "@baton/protocol";
+import { createBeaconBlobSource } from "@baton/rollup";
 import { createPublicClient, type Hex, http, type PublicClient, toHex } from "viem";
 import { type CommitmentCounts, CommitmentTracker } from "./commitmentTracker.ts";
 import {
@@ -36,6 +37,8 @@ export interface PreconfServicesOptions {
   readonly lastSlot: number | undefined;
   /** The gateway's `blobThresholdBytes`. */
   readonly blobThresholdBytes: number | null;
+  /** The devnet's Beacon API, where the tracker reads blob batches' data. */
+  readonly beaconUrl: string;
 }
 
 export interface PreconfSummary {
@@ -109,6 +112,7 @@ export class PreconfServices {
       options.l1ChainId,
       options.time,
       logger.child({ module: "tracker" }),
+      createBeaconBlobSource({ beaconUrl: options.beaconUrl }),
     );
     tracker.start();
     const load = new LoadGenerator(
