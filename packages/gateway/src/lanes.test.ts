@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createEthereumjsEngine } from "@baton/execution";
-import { type Deposit, encodeDepositTx, ZERO_HASH } from "@baton/protocol";
+import {
+  blobBatchDataHash,
+  blobVersionedHash,
+  type Deposit,
+  decodeBlobData,
+  encodeBatchData,
+  encodeDepositTx,
+  ZERO_HASH,
+} from "@baton/protocol";
 import { type Address, type Hex, keccak256, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { ForcedEntry } from "./l1.ts";
@@ -18,7 +26,7 @@ function entry(index: bigint, rawTx: Hex, deposit: Deposit | null, dueAt = 10n *
   return { index, txHash: keccak256(rawTx), dueAt, rawTx, deposit };
 }
 
-async function lane() {
+async function lane(blobThresholdBytes: number | null = null) {
   const genesis = {
     chainId: CHAIN_ID,
     alloc: { [USER.address]: { balance: parseEther("1") } },
@@ -27,7 +35,7 @@ async function lane() {
   };
   const engine = await createEthereumjsEngine(genesis);
   const options = { genesis, blockGasLimit: 30_000_000n, baseFeePerGas: GWEI, gasPerSlot: 15_000_000n };
-  return new RollupLane(options, engine, COINBASE, (slot) => 1_000n + slot * 12n);
+  return new RollupLane(options, engine, COINBASE, (slot) => 1_000n + slot * 12n, blobThresholdBytes);
 }
 
 describe("RollupLane.openBatch", () => {
@@ -101,5 +109,33 @@ describe("RollupLane.openBatch", () => {
     assert.equal(l.forcedNext, 0n);
     assert.deepEqual(await l.openBatch(4n, 0), [], "already open for this window");
     assert.deepEqual(await l.engine.account(CAROL), { nonce: 0n, balance: 0n });
+  });
+});
+
+describe("RollupLane.cut", () => {
+  const tx: Hex = `0x02${"ab".repeat(60)}`;
+
+  it("puts a batch at the blob threshold in blobs: dataHash names the blobs, which decode to the data", async () => {
+    const l = await lane(0);
+    l.ensureOpen(4n, 0);
+    l.append(tx, keccak256(tx), null);
+    const cut = l.cut();
+    assert.ok(cut?.blobs !== undefined);
+    assert.equal(cut.blobs.blobs.length, 1);
+    assert.deepEqual(cut.blobs.versionedHashes, cut.blobs.blobs.map(blobVersionedHash));
+    assert.equal(cut.batch.dataHash, blobBatchDataHash(cut.blobs.versionedHashes));
+    assert.equal(decodeBlobData(cut.blobs.blobs), cut.data);
+    assert.equal(cut.data, encodeBatchData([{ tx, bundle: null }]));
+  });
+
+  it("keeps a batch below the threshold, or with blobs off, in calldata", async () => {
+    for (const threshold of [1_000_000, null]) {
+      const l = await lane(threshold);
+      l.ensureOpen(4n, 0);
+      l.append(tx, keccak256(tx), null);
+      const cut = l.cut();
+      assert.equal(cut?.blobs, undefined);
+      assert.equal(cut?.batch.dataHash, keccak256(cut?.data ?? "0x"));
+    }
   });
 });
