@@ -6,12 +6,13 @@ import type { ProtocolAddresses } from "@baton/contracts";
 import { type ChainTime, type Logger, slotStartTime } from "@baton/protocol";
 import type { ChainForkConfig } from "@lodestar/config";
 import { type Address, toHex } from "viem";
+import type { BlobProvider } from "./beacon/api/blobs.ts";
 import { type BeaconApiServer, createBeaconApiServer } from "./beacon/api/server.ts";
 import { BeaconChain } from "./beacon/chain.ts";
 import { DEVNET_FORK_VERSIONS, devnetChainConfig } from "./beacon/config.ts";
 import { interopKeys } from "./beacon/keys.ts";
 import { type Anvil, defaultAnvilOptions, startAnvil } from "./l1/anvil.ts";
-import { ExecutionNode } from "./l1/executionNode.ts";
+import { ExecutionNode, ExecutionNodeError, ExecutionNodeErrorCode } from "./l1/executionNode.ts";
 import { type DevnetOptions, devnetCommitter, devnetSequencers, validateDevnetOptions } from "./options.ts";
 import { PreconfServices, type PreconfSummary } from "./preconf/preconfServices.ts";
 import { DEPLOYER_KEY, type DevnetAccounts, devnetAccounts } from "./protocol/accounts.ts";
@@ -180,7 +181,7 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       });
       beaconApi = await createBeaconApiServer(
         { host: options.host, port: options.beaconPort },
-        { chain, config, logger: logger.child({ module: "beacon-api" }) },
+        { chain, config, blobs: blobSource(l1), logger: logger.child({ module: "beacon-api" }) },
       );
       let protocol: DevnetProtocol | undefined;
       if (bootstrap) {
@@ -401,7 +402,8 @@ export class Devnet extends EventEmitter<DevnetEvents> {
       await this.l1.setCoinbase("0x000000000000000000000000000000000000dEaD");
       const payload = await this.l1.mineBlock(timestamp);
       await this.l1.setCoinbase(toHex(old.signedBlock.message.body.executionPayload.feeRecipient));
-      const fresh = this.chain.replaceHead(payload);
+      // Kept transactions may carry blobs: the new block lists their commitments too.
+      const fresh = this.chain.replaceHead(payload, await this.l1.blobKzgCommitments(payload));
       this.counters.reorgs++;
       this.logger.info("reorged the last block", { slot: old.header.slot, blockNumber: payload.blockNumber });
       return { oldRoot: old.root, newRoot: fresh.root };
@@ -443,7 +445,12 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         if (this.beaconApi) return;
         this.beaconApi = await createBeaconApiServer(
           { host: this.options.host, port: this.beaconPort },
-          { chain: this.chain, config: this.config, logger: this.logger.child({ module: "beacon-api" }) },
+          {
+            chain: this.chain,
+            config: this.config,
+            blobs: blobSource(this.l1),
+            logger: this.logger.child({ module: "beacon-api" }),
+          },
         );
       }
       this.logger.info("component started", { component: name });
@@ -521,16 +528,32 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     try {
       await this.l1.setBeaconRoot(timestamp, this.chain.head.root);
       const payload = await this.l1.mineBlock(timestamp);
-      const block = this.chain.produceBlock(slot, payload);
-      this.logger.debug("slot produced", { slot, blockNumber: payload.blockNumber, root: block.root });
+      const blobKzgCommitments = await this.l1.blobKzgCommitments(payload);
+      const block = this.chain.produceBlock(slot, payload, blobKzgCommitments);
+      this.logger.debug("slot produced", {
+        slot,
+        blockNumber: payload.blockNumber,
+        blobs: blobKzgCommitments.length,
+        root: block.root,
+      });
       return { slot, missed: null, blockNumber: payload.blockNumber, beaconRoot: block.root };
     } catch (error) {
-      // An L1 that fails mid-slot misses the slot; the devnet goes on.
-      this.logger.warn("slot failed", { slot, error });
+      // An L1 that fails mid-slot misses the slot; the devnet goes on. Blob sidecars that do not match
+      // their block are no outage but a broken L1: said louder, and the slot has no (wrong) block.
+      if (error instanceof ExecutionNodeError && error.code === ExecutionNodeErrorCode.blobSidecarsMismatch) {
+        this.logger.error("slot failed: blob sidecars do not match the block", { slot, error });
+      } else {
+        this.logger.warn("slot failed", { slot, error });
+      }
       this.chain.advanceTo(slot);
       return { slot, missed: "l1-down" };
     }
   }
+}
+
+/** The Beacon API's blob source: anvil's sidecars of an execution block, read when asked. */
+function blobSource(l1: ExecutionNode): BlobProvider {
+  return (executionBlockNumber) => l1.blobSidecars(executionBlockNumber);
 }
 
 /**

@@ -1,3 +1,4 @@
+export * from "./beacon/api/blobs.ts";
 export * from "./beacon/api/server.ts";
 export * from "./beacon/chain.ts";
 export * from "./beacon/config.ts";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   epochOfSlot,
+  GAS_PER_BLOB,
   proveLookaheadEntry,
   proveValidatorPubkey,
   scheduleFromLookahead,
@@ -97,4 +98,21 @@ test("the head can be replaced at its slot (depth-1 reorg)", () => {
   assert.equal(chain.blockByRoot(old.root), undefined);
   const next = chain.produceBlock(3, payload(3, 1_700_000_036));
   assert.deepEqual(next.header.parentRoot, fresh.root);
+});
+
+test("a block lists one KZG commitment per blob its payload paid for, and no other count", () => {
+  const chain = newChain();
+  const commitments = [new Uint8Array(48).fill(1), new Uint8Array(48).fill(2)];
+  const withBlobs = payload(1, 1_700_000_012);
+  withBlobs.blobGasUsed = 2n * GAS_PER_BLOB;
+  assert.throws(() => chain.produceBlock(1, withBlobs), RangeError);
+  assert.throws(() => chain.produceBlock(1, payload(1, 1_700_000_012), commitments), RangeError);
+  const block = chain.produceBlock(1, withBlobs, commitments);
+  assert.deepEqual(block.signedBlock.message.body.blobKzgCommitments, commitments);
+  const bodyRoot = ssz.fulu.BeaconBlockBody.hashTreeRoot(block.signedBlock.message.body);
+  assert.deepEqual(block.header.bodyRoot, bodyRoot);
+  // A reorg keeps the rule: the replacement lists its own commitments.
+  assert.throws(() => chain.replaceHead(withBlobs), RangeError);
+  const fresh = chain.replaceHead(withBlobs, commitments.slice().reverse());
+  assert.deepEqual(fresh.signedBlock.message.body.blobKzgCommitments, commitments.slice().reverse());
 });

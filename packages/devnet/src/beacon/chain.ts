@@ -4,6 +4,7 @@ import {
   DOMAIN_RANDAO,
   EPOCHS_PER_HISTORICAL_VECTOR,
   epochOfSlot,
+  GAS_PER_BLOB,
   initialProposerLookahead,
   SLOTS_PER_EPOCH,
 } from "@baton/protocol";
@@ -151,12 +152,20 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
     }
   }
 
-  /** Produce, sign and import the block of `slot` carrying `payload`. */
-  produceBlock(slot: number, payload: ExecutionPayload): StoredBlock {
+  /**
+   * Produce, sign and import the block of `slot` carrying `payload` and, when the payload has blobs,
+   * their KZG commitments (`blob_kzg_commitments`, in block order: one per `GAS_PER_BLOB` of blob gas).
+   */
+  produceBlock(
+    slot: number,
+    payload: ExecutionPayload,
+    blobKzgCommitments: readonly Uint8Array[] = [],
+  ): StoredBlock {
     if (slot <= this.headSlot)
       throw new RangeError(`slot ${slot} is not after the head slot ${this.headSlot}`);
+    checkBlobCount(payload, blobKzgCommitments);
     this.advanceTo(slot);
-    const stored = this.importBlockAt(slot, this.state, payload);
+    const stored = this.importBlockAt(slot, this.state, payload, blobKzgCommitments);
     this.state = stored.state.clone();
     this.keepState(slot, stored.state);
     const previousHead = this.headBlock;
@@ -166,18 +175,19 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
   }
 
   /**
-   * Replace the head block by another block at the same slot with `payload` (an L1 reorg of depth 1).
-   * Emits `chain_reorg` then `head`.
+   * Replace the head block by another block at the same slot with `payload` and its blobs'
+   * commitments (an L1 reorg of depth 1). Emits `chain_reorg` then `head`.
    */
-  replaceHead(payload: ExecutionPayload): StoredBlock {
+  replaceHead(payload: ExecutionPayload, blobKzgCommitments: readonly Uint8Array[] = []): StoredBlock {
     const old = this.headBlock;
     const slot = old.header.slot;
     if (slot === 0) throw new RangeError("the genesis block cannot be replaced");
+    checkBlobCount(payload, blobKzgCommitments);
     const parent = this.blocksByRoot.get(Buffer.from(old.header.parentRoot).toString("hex"));
     if (!parent) throw new RangeError("the head's parent is no longer stored");
     const pre = parent.state.clone();
     processSlots(pre, slot);
-    const stored = this.importBlockAt(slot, pre, payload);
+    const stored = this.importBlockAt(slot, pre, payload, blobKzgCommitments);
     this.blocksByRoot.delete(Buffer.from(old.root).toString("hex"));
     this.blocksBySlot.set(slot, stored);
     // The current state follows the new head through any empty slots since.
@@ -277,7 +287,12 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
     return blockRootAtSlot(this.state, slot);
   }
 
-  private importBlockAt(slot: number, pre: BeaconStateView, payload: ExecutionPayload): StoredBlock {
+  private importBlockAt(
+    slot: number,
+    pre: BeaconStateView,
+    payload: ExecutionPayload,
+    blobKzgCommitments: readonly Uint8Array[],
+  ): StoredBlock {
     const state = pre.clone();
     const proposerIndex = beaconProposerIndex(state);
     const secretKey = this.secretKeys[proposerIndex];
@@ -290,6 +305,7 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
     body.eth1Data = state.eth1Data.toValue();
     body.graffiti = Buffer.from("baton devnet".padEnd(32, "\0"));
     body.executionPayload = payload;
+    body.blobKzgCommitments = [...blobKzgCommitments];
     body.syncAggregate.syncCommitteeSignature = G2_POINT_AT_INFINITY;
     const block: BeaconBlock = {
       slot,
@@ -359,6 +375,18 @@ export class BeaconChain extends EventEmitter<BeaconChainEvents> {
     domain.set(domainType);
     domain.set(forkDataRoot.subarray(0, 28), 4);
     return ssz.phase0.SigningData.hashTreeRoot({ objectRoot, domain });
+  }
+}
+
+/**
+ * A block's commitments are one per blob its payload paid blob gas for (the execution layer checks
+ * their versioned hashes against its transactions; this catches a caller that forgot them).
+ */
+function checkBlobCount(payload: ExecutionPayload, blobKzgCommitments: readonly Uint8Array[]): void {
+  if (BigInt(blobKzgCommitments.length) * GAS_PER_BLOB !== payload.blobGasUsed) {
+    throw new RangeError(
+      `${blobKzgCommitments.length} blob commitments for blob gas ${payload.blobGasUsed} (block ${payload.blockNumber})`,
+    );
   }
 }
 

@@ -1,19 +1,97 @@
 import { BEACON_ROOTS_CODE, HISTORY_SERVE_WINDOW, HISTORY_STORAGE_CODE } from "@baton/contracts";
 import {
   BatonError,
+  type BatonErrorOptions,
   BEACON_ROOTS_ADDRESS,
   BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
+  commitmentVersionedHash,
   encodeBlockHeader,
+  GAS_PER_BLOB,
   HISTORY_STORAGE_ADDRESS,
   proveTransaction,
   type RpcBlockHeader,
 } from "@baton/protocol";
 import { ssz } from "@lodestar/types";
-import { type Hex, hexToBytes, numberToHex, pad, toHex } from "viem";
+import { type Hex, hexToBytes, numberToHex, pad, parseTransaction, toHex } from "viem";
 import type { ExecutionPayload } from "../beacon/stateTransition.ts";
+
+/** Stable codes of {@link ExecutionNodeError}: what went wrong, not how the message words it. */
+export const ExecutionNodeErrorCode = {
+  /** The node answered a JSON-RPC error. */
+  requestFailed: "EXECUTION_NODE_REQUEST_FAILED",
+  /** A block mined by the devnet is not at the timestamp it was mined for. */
+  wrongTimestamp: "EXECUTION_NODE_WRONG_TIMESTAMP",
+  /** A transaction asked to be proven is not in a block. */
+  notInBlock: "EXECUTION_NODE_NOT_IN_BLOCK",
+  /** The transactions trie rebuilt from the node's transactions is not the block's. */
+  trieMismatch: "EXECUTION_NODE_TRIE_MISMATCH",
+  /** A block's blob sidecars do not match its blob gas or its transactions' versioned hashes. */
+  blobSidecarsMismatch: "EXECUTION_NODE_BLOB_SIDECARS_MISMATCH",
+} as const;
+export type ExecutionNodeErrorCode = (typeof ExecutionNodeErrorCode)[keyof typeof ExecutionNodeErrorCode];
 
 export class ExecutionNodeError extends BatonError {
   override readonly name = "ExecutionNodeError";
+
+  constructor(
+    readonly code: ExecutionNodeErrorCode,
+    shortMessage: string,
+    options?: BatonErrorOptions,
+  ) {
+    super(shortMessage, options);
+  }
+}
+
+/** A block's blob sidecars as anvil keeps them: blobs, commitments and proofs, in block order. */
+export interface BlobSidecars {
+  readonly blobs: Hex[];
+  readonly commitments: Hex[];
+  readonly proofs: Hex[];
+}
+
+/** The first byte of an EIP-4844 (type 3) transaction's canonical encoding. */
+const BLOB_TX_TYPE = 0x03;
+
+/**
+ * The KZG commitments of `payload`'s blobs, taken from its `sidecars` and checked as the consensus
+ * and execution layers together would: as many as its blob gas pays for, and their versioned hashes
+ * those of its blob transactions, in order. A block that fails this would be a wrong beacon block:
+ * it throws instead.
+ */
+export function checkedBlobCommitments(
+  payload: Pick<ExecutionPayload, "blockNumber" | "blobGasUsed" | "transactions">,
+  sidecars: BlobSidecars | null,
+): Uint8Array[] {
+  const mismatch = (reason: string, details: Record<string, unknown> = {}) =>
+    new ExecutionNodeError(
+      ExecutionNodeErrorCode.blobSidecarsMismatch,
+      "Blob sidecars do not match the block",
+      {
+        details: { blockNumber: payload.blockNumber, reason, ...details },
+        hint: "the block changed between mining and reading its sidecars, or anvil's sidecars are not its transactions'",
+      },
+    );
+  const expected = Number(payload.blobGasUsed / GAS_PER_BLOB);
+  if (payload.blobGasUsed % GAS_PER_BLOB !== 0n) {
+    throw mismatch("blob gas used is not a whole number of blobs", { blobGasUsed: payload.blobGasUsed });
+  }
+  const commitments = sidecars?.commitments ?? [];
+  if (commitments.length !== expected || (sidecars && sidecars.blobs.length !== expected)) {
+    throw mismatch("blob count", {
+      expected,
+      commitments: commitments.length,
+      blobs: sidecars?.blobs.length ?? 0,
+    });
+  }
+  const txHashes = payload.transactions
+    .filter((raw) => raw[0] === BLOB_TX_TYPE)
+    .flatMap((raw) => parseTransaction(toHex(raw)).blobVersionedHashes ?? []);
+  const bytes = commitments.map((commitment) => hexToBytes(commitment));
+  const hashes = bytes.map(commitmentVersionedHash);
+  if (hashes.length !== txHashes.length || hashes.some((hash, i) => hash !== txHashes[i]?.toLowerCase())) {
+    throw mismatch("versioned hashes", { sidecars: hashes.join(","), transactions: txHashes.join(",") });
+  }
+  return bytes;
 }
 
 interface RpcBlock extends RpcBlockHeader {
@@ -53,7 +131,7 @@ export class ExecutionNode {
     });
     const body = (await response.json()) as { result?: T; error?: { code: number; message: string } };
     if (body.error) {
-      throw new ExecutionNodeError("Execution node request failed", {
+      throw new ExecutionNodeError(ExecutionNodeErrorCode.requestFailed, "Execution node request failed", {
         details: { method, code: body.error.code, message: body.error.message },
       });
     }
@@ -99,7 +177,8 @@ export class ExecutionNode {
         blockTag,
       ]);
     } catch (error) {
-      if (error instanceof ExecutionNodeError) return null;
+      if (error instanceof ExecutionNodeError && error.code === ExecutionNodeErrorCode.requestFailed)
+        return null;
       throw error;
     }
   }
@@ -132,7 +211,8 @@ export class ExecutionNode {
         blockTag,
       ]);
     } catch (error) {
-      if (error instanceof ExecutionNodeError) return null;
+      if (error instanceof ExecutionNodeError && error.code === ExecutionNodeErrorCode.requestFailed)
+        return null;
       throw error;
     }
   }
@@ -152,6 +232,26 @@ export class ExecutionNode {
     return { number: Number(block.number), hash: block.hash, transactions: block.transactions.length };
   }
 
+  /**
+   * The blob sidecars of block `blockNumber` (`anvil_getBlobSidecarsByBlockId`): blobs, commitments
+   * and proofs in block order; empty lists for a block without blobs, null for a block anvil does not
+   * have. Read on demand, never kept: a long devnet's blobs would take gigabytes.
+   */
+  async blobSidecars(blockNumber: number): Promise<BlobSidecars | null> {
+    return await this.request<BlobSidecars | null>("anvil_getBlobSidecarsByBlockId", [
+      numberToHex(blockNumber),
+    ]);
+  }
+
+  /**
+   * The KZG commitments a beacon block carrying `payload` lists (`blob_kzg_commitments`): none
+   * without blob gas (no request), else the block's sidecars, checked by {@link checkedBlobCommitments}.
+   */
+  async blobKzgCommitments(payload: ExecutionPayload): Promise<Uint8Array[]> {
+    if (payload.blobGasUsed === 0n) return [];
+    return checkedBlobCommitments(payload, await this.blobSidecars(payload.blockNumber));
+  }
+
   /** Transactions waiting in the node's pool (`txpool_status`): pending (executable) and queued. */
   async poolStatus(): Promise<{ pending: number; queued: number }> {
     const status = await this.request<{ pending: Hex; queued: Hex }>("txpool_status");
@@ -164,9 +264,13 @@ export class ExecutionNode {
     await this.request("evm_mine", [timestamp]);
     const block = await this.request<RpcBlock>("eth_getBlockByNumber", ["latest", false]);
     if (Number(block.timestamp) !== timestamp) {
-      throw new ExecutionNodeError("Mined block has the wrong timestamp", {
-        details: { expected: timestamp, actual: Number(block.timestamp) },
-      });
+      throw new ExecutionNodeError(
+        ExecutionNodeErrorCode.wrongTimestamp,
+        "Mined block has the wrong timestamp",
+        {
+          details: { expected: timestamp, actual: Number(block.timestamp) },
+        },
+      );
     }
     return block;
   }
@@ -198,7 +302,9 @@ export class ExecutionNode {
       [txHash],
     );
     if (!tx?.blockNumber || tx.transactionIndex === null) {
-      throw new ExecutionNodeError("Transaction is not in a block", { details: { txHash } });
+      throw new ExecutionNodeError(ExecutionNodeErrorCode.notInBlock, "Transaction is not in a block", {
+        details: { txHash },
+      });
     }
     const block = await this.request<RpcBlock>("eth_getBlockByNumber", [tx.blockNumber, false]);
     const raw = await Promise.all(
@@ -207,9 +313,13 @@ export class ExecutionNode {
     const txIndex = Number(tx.transactionIndex);
     const { root, proof } = proveTransaction(raw, txIndex);
     if (root !== block.transactionsRoot) {
-      throw new ExecutionNodeError("Rebuilt transactions trie does not match the block", {
-        details: { blockNumber: Number(block.number), expected: block.transactionsRoot, actual: root },
-      });
+      throw new ExecutionNodeError(
+        ExecutionNodeErrorCode.trieMismatch,
+        "Rebuilt transactions trie does not match the block",
+        {
+          details: { blockNumber: Number(block.number), expected: block.transactionsRoot, actual: root },
+        },
+      );
     }
     return {
       txHash,

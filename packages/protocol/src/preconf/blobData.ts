@@ -14,6 +14,8 @@ import { bytesToHex, concatHex, type Hex, hexToBytes, keccak256 } from "viem";
 import { BatonError } from "../errors.ts";
 
 export const BYTES_PER_BLOB = 131_072;
+/** EIP-4844: the blob gas one blob uses (a block's `blobGasUsed` is this times its blob count). */
+export const GAS_PER_BLOB = 131_072n;
 export const BYTES_PER_FIELD_ELEMENT = 32;
 export const FIELD_ELEMENTS_PER_BLOB = 4096;
 /** Stream bytes one field element carries (its first byte stays zero). */

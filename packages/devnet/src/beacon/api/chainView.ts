@@ -14,7 +14,7 @@ const PUBKEY_PATTERN = /^0x[0-9a-fA-F]{96}$/;
 
 export const toHex = (bytes: Uint8Array): string => `0x${Buffer.from(bytes).toString("hex")}`;
 
-const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
+export const fromHex = (hex: string): Uint8Array => Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 
 /** A quoted uint64 as the spec writes them (decimal, no sign); larger than 2**53 - 1 is refused. */
 export function parseUint(value: string, what: string): number {
@@ -26,6 +26,14 @@ export function parseUint(value: string, what: string): number {
 export function parseRoot(value: string, what: string): Uint8Array {
   if (!ROOT_PATTERN.test(value)) throw ApiError.badRequest(`Invalid ${what}: ${value}`);
   return fromHex(value);
+}
+
+/** The `versioned_hashes` query of `/eth/v1/beacon/blobs`: 0x + 32 bytes each, lowercased, unique. */
+export function parseVersionedHashes(values: readonly string[]): Set<string> {
+  for (const value of values) {
+    if (!ROOT_PATTERN.test(value)) throw ApiError.badRequest(`Invalid versioned hash: ${value}`);
+  }
+  return new Set(values.map((value) => value.toLowerCase()));
 }
 
 /** Values of a query array parameter, written either repeated (`id=1&id=2`) or comma-separated. */

@@ -10,13 +10,16 @@ import { chainConfigToJson } from "@lodestar/config";
 import { activePreset, type ForkName, presetToJson } from "@lodestar/params";
 import { ssz } from "@lodestar/types";
 import type { BeaconChain, StoredBlock } from "../chain.ts";
+import { type BlobProvider, blobsOfBlock } from "./blobs.ts";
 import {
   dutyDependentRootV1,
   findValidators,
+  fromHex,
   isFinalizedSlot,
   parseRoot,
   parseStatusFilter,
   parseUint,
+  parseVersionedHashes,
   queryList,
   resolveBlock,
   resolveState,
@@ -54,7 +57,8 @@ export interface Route {
   readonly operationId: string;
   /** Media types the route answers with, preferred first; empty: no body to negotiate. */
   readonly produces: readonly MediaType[];
-  handle(ctx: RouteContext): RouteResult;
+  /** May answer asynchronously (a route that reads the execution node); errors are answered alike. */
+  handle(ctx: RouteContext): RouteResult | Promise<RouteResult>;
 }
 
 export interface RouteDeps {
@@ -62,6 +66,11 @@ export interface RouteDeps {
   readonly config: ChainForkConfig;
   /** `/eth/v1/node/version`. */
   readonly version: string;
+  /**
+   * `/eth/v1/beacon/blobs/{block_id}`'s source. Without one, blocks without blobs still answer (an
+   * empty list) and blocks with blobs answer 500: the block exists, this server cannot serve its blobs.
+   */
+  readonly blobs?: BlobProvider;
 }
 
 const JSON_ONLY = [MediaType.json] as const;
@@ -178,7 +187,7 @@ function validatorJson(state: ReturnType<typeof resolveState>["state"], index: n
   };
 }
 
-export function beaconApiRoutes({ chain, config, version }: RouteDeps): readonly Route[] {
+export function beaconApiRoutes({ chain, config, version, blobs }: RouteDeps): readonly Route[] {
   const forkOf = (slot: number) => config.getForkName(slot);
   return [
     {
@@ -299,6 +308,23 @@ export function beaconApiRoutes({ chain, config, version }: RouteDeps): readonly
         const { block, finalized } = resolveBlock(chain, ctx.params.block_id!);
         const fork = forkOf(block.header.slot);
         return versioned(ctx, fork, finalized, ssz.fulu.SignedBeaconBlock, block.signedBlock);
+      },
+    },
+    {
+      method: "GET",
+      path: "/eth/v1/beacon/blobs/{block_id}",
+      operationId: "getBlobs",
+      produces: JSON_OR_SSZ,
+      handle: async (ctx) => {
+        const versionedHashes = parseVersionedHashes(queryList(ctx.query, "versioned_hashes"));
+        const { block, finalized } = resolveBlock(chain, ctx.params.block_id!);
+        const selected = await blobsOfBlock(block, versionedHashes, blobs);
+        if (ctx.mediaType === MediaType.ssz) {
+          const body = ssz.deneb.Blobs.serialize(selected.map(fromHex));
+          const headers = { [OPTIMISTIC_HEADER]: "false", [FINALIZED_HEADER]: String(finalized) };
+          return { kind: "ssz", body, headers };
+        }
+        return withFinality(finalized, selected);
       },
     },
     {

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  commitmentVersionedHash,
+  encodeBlobData,
   epochOfSlot,
+  GAS_PER_BLOB,
   proveLookaheadEntry,
   proveValidatorPubkey,
   SLOTS_PER_EPOCH,
@@ -10,10 +13,11 @@ import {
 } from "@baton/protocol";
 import { type ApiClient, getClient, routes, WireFormat } from "@lodestar/api";
 import { ssz } from "@lodestar/types";
-import { BeaconChain } from "../chain.ts";
+import { BeaconChain, type SignedBeaconBlock } from "../chain.ts";
 import { DEVNET_FORK_VERSIONS, devnetChainConfig } from "../config.ts";
 import { interopKeys } from "../keys.ts";
 import type { ExecutionPayload } from "../stateTransition.ts";
+import type { BlobProvider } from "./blobs.ts";
 import { type BeaconApiServer, createBeaconApiServer } from "./server.ts";
 
 const GENESIS_TIME = 1_700_000_000;
@@ -22,9 +26,13 @@ const config = devnetChainConfig({ secondsPerSlot: 12, depositChainId: 3151908 }
 const MISSED = new Set([5, 33, 34, 64]);
 const REPLACED_SLOT = 50;
 const LAST_SLOT = 100; // epoch 3: epoch 1 is finalized
+/** Slots whose blocks carry blobs, each with what the fake blob source does for its execution block. */
+const BLOB_SLOT = 60; // three blobs, served
+const MISMATCH_SLOT = 61; // one blob; the source answers with another commitment
+const THROWING_SLOT = 62; // one blob; the source throws
 
 const { EventType } = routes.events;
-const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
+const hex = (bytes: Uint8Array): `0x${string}` => `0x${Buffer.from(bytes).toString("hex")}`;
 
 function payload(number: number, fill = number % 256): ExecutionPayload {
   const p = ssz.fulu.ExecutionPayload.defaultValue();
@@ -42,6 +50,35 @@ function rootAtOrBefore(chain: BeaconChain, slot: number): Uint8Array {
   }
   return chain.genesisBlock.root;
 }
+
+/** Distinct blobs (real blob data, so each is 131072 bytes) and stand-in commitments (48 bytes). */
+const blobs = [0, 1, 2, 3].map((i) => encodeBlobData(`0x${"ab".repeat(1000 + i)}`)[0]!);
+const commitments = [0, 1, 2, 3].map((i) => new Uint8Array(48).fill(0xa0 + i));
+const versionedHashes = commitments.map(commitmentVersionedHash);
+
+/** The block of `slot` with `count` blobs: their commitments are the first `count` (`from` on). */
+function produceWithBlobs(chain: BeaconChain, slot: number, count: number, from = 0) {
+  const p = payload(slot);
+  p.blobGasUsed = BigInt(count) * GAS_PER_BLOB;
+  chain.produceBlock(slot, p, commitments.slice(from, from + count));
+}
+
+/** A fake blob source: execution block numbers are the slots (see `payload`). */
+const blobCalls: number[] = [];
+const fakeBlobs: BlobProvider = async (executionBlockNumber) => {
+  blobCalls.push(executionBlockNumber);
+  await new Promise((resolve) => setImmediate(resolve));
+  switch (executionBlockNumber) {
+    case BLOB_SLOT:
+      return { blobs: blobs.slice(0, 3).map(hex), commitments: commitments.slice(0, 3).map(hex) };
+    case MISMATCH_SLOT:
+      return { blobs: [hex(blobs[3]!)], commitments: [hex(commitments[2]!)] };
+    case THROWING_SLOT:
+      throw new Error("anvil is down");
+    default:
+      return null;
+  }
+};
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -67,10 +104,12 @@ describe("Beacon API server", () => {
     });
     for (let slot = 1; slot <= LAST_SLOT; slot++) {
       if (MISSED.has(slot)) chain.advanceTo(slot);
+      else if (slot === BLOB_SLOT) produceWithBlobs(chain, slot, 3);
+      else if (slot === MISMATCH_SLOT || slot === THROWING_SLOT) produceWithBlobs(chain, slot, 1, 3);
       else chain.produceBlock(slot, payload(slot));
       if (slot === REPLACED_SLOT) chain.replaceHead(payload(slot, 0xee));
     }
-    server = await createBeaconApiServer({ host: "127.0.0.1", port: 0 }, { chain, config });
+    server = await createBeaconApiServer({ host: "127.0.0.1", port: 0 }, { chain, config, blobs: fakeBlobs });
     api = getClient({ baseUrl: server.url }, { config });
   });
 
@@ -177,6 +216,118 @@ describe("Beacon API server", () => {
       const block = res.value() as typeof expected.signedBlock;
       assert.deepEqual(ssz.fulu.BeaconBlock.hashTreeRoot(block.message), expected.root);
       assert.deepEqual(block.signature, expected.signedBlock.signature);
+    }
+  });
+
+  test("blocks list their blobs' KZG commitments", async () => {
+    const blockAt = async (blockId: number) =>
+      (await api.beacon.getBlockV2({ blockId })).value() as SignedBeaconBlock;
+    assert.deepEqual((await blockAt(BLOB_SLOT)).message.body.blobKzgCommitments, commitments.slice(0, 3));
+    assert.deepEqual((await blockAt(40)).message.body.blobKzgCommitments, []);
+  });
+
+  test("blobs as JSON and as SSZ, by slot and by root, in commitment order", async () => {
+    const root = hex(chain.blockAtSlot(BLOB_SLOT)!.root);
+    for (const responseWireFormat of [WireFormat.json, WireFormat.ssz]) {
+      for (const blockId of [BLOB_SLOT, root]) {
+        const res = await api.beacon.getBlobs({ blockId }, { responseWireFormat });
+        assert.equal(res.status, 200);
+        assert.equal(res.wireFormat(), responseWireFormat);
+        assert.deepEqual(res.value(), blobs.slice(0, 3));
+        assert.deepEqual(res.meta(), { executionOptimistic: false, finalized: false });
+      }
+    }
+    const json = await fetch(`${server.url}/eth/v1/beacon/blobs/${BLOB_SLOT}`);
+    const body = (await json.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body), ["execution_optimistic", "finalized", "data"]);
+    assert.deepEqual(body.data, blobs.slice(0, 3).map(hex));
+    // A block without blobs, genesis included, has none; the source is not asked.
+    const calls = blobCalls.length;
+    for (const blockId of [40, "genesis"] as const) {
+      const none = await api.beacon.getBlobs({ blockId });
+      assert.deepEqual(none.value(), []);
+    }
+    const finalized = await api.beacon.getBlobs({ blockId: 32 });
+    assert.equal(finalized.meta().finalized, true);
+    assert.equal(blobCalls.length, calls);
+  });
+
+  test("versioned_hashes picks blobs, repeated or comma-separated, answered in block order", async () => {
+    const [h0, h1, h2] = versionedHashes;
+    const unknown = commitmentVersionedHash(new Uint8Array(48).fill(0xee));
+    const data = async (query: string) => {
+      const res = await fetch(`${server.url}/eth/v1/beacon/blobs/${BLOB_SLOT}?${query}`);
+      assert.equal(res.status, 200, query);
+      return ((await res.json()) as { data: string[] }).data;
+    };
+    const b = blobs.map(hex);
+    assert.deepEqual(await data(`versioned_hashes=${h2}&versioned_hashes=${h0}`), [b[0], b[2]]);
+    assert.deepEqual(await data(`versioned_hashes=${h2},${h0}`), [b[0], b[2]]);
+    assert.deepEqual(await data(`versioned_hashes=${h1!.toUpperCase().replace("0X", "0x")}`), [b[1]]);
+    assert.deepEqual(await data(`versioned_hashes=${unknown}&versioned_hashes=${h1}`), [b[1]]);
+    // Nothing asked for is in the block: an empty list, the source not asked.
+    const calls = blobCalls.length;
+    assert.deepEqual(await data(`versioned_hashes=${unknown}`), []);
+    assert.equal(blobCalls.length, calls);
+    const viaClient = await api.beacon.getBlobs(
+      { blockId: BLOB_SLOT, versionedHashes: [h1!, h0!] },
+      { responseWireFormat: WireFormat.ssz },
+    );
+    assert.deepEqual(viaClient.value(), [blobs[0], blobs[1]]);
+  });
+
+  test("blobs: a malformed hash or block id is 400, an unknown block 404", async () => {
+    const get = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`);
+      return { status: res.status, body: (await res.json()) as { code: number; message: string } };
+    };
+    for (const path of [
+      `/eth/v1/beacon/blobs/${BLOB_SLOT}?versioned_hashes=0x1234`,
+      `/eth/v1/beacon/blobs/${BLOB_SLOT}?versioned_hashes=${versionedHashes[0]},zz`,
+      "/eth/v1/beacon/blobs/current",
+      "/eth/v1/beacon/blobs/0x12",
+    ]) {
+      const { status, body } = await get(path);
+      assert.equal(status, 400, path);
+      assert.equal(body.code, 400, path);
+      assert.deepEqual(Object.keys(body), ["code", "message"], path);
+    }
+    assert.match(
+      (await get(`/eth/v1/beacon/blobs/1?versioned_hashes=0x1234`)).body.message,
+      /versioned hash/,
+    );
+    for (const path of [
+      "/eth/v1/beacon/blobs/5",
+      `/eth/v1/beacon/blobs/0x${"ab".repeat(32)}`,
+      "/eth/v1/beacon/blobs/5000",
+    ]) {
+      const { status, body } = await get(path);
+      assert.equal(status, 404, path);
+      assert.deepEqual(body, { code: 404, message: "Block not found" }, path);
+    }
+  });
+
+  test("a blob source that fails or answers for another block is a 500; the server keeps serving", async () => {
+    const throwing = await fetch(`${server.url}/eth/v1/beacon/blobs/${THROWING_SLOT}`);
+    assert.equal(throwing.status, 500);
+    assert.deepEqual(await throwing.json(), { code: 500, message: "Internal server error: anvil is down" });
+    const mismatch = await fetch(`${server.url}/eth/v1/beacon/blobs/${MISMATCH_SLOT}`, {
+      headers: { Accept: "application/octet-stream" },
+    });
+    assert.equal(mismatch.status, 500);
+    assert.match(((await mismatch.json()) as { message: string }).message, /commitments are not the block's/);
+    assert.equal((await api.beacon.getBlobs({ blockId: BLOB_SLOT })).status, 200);
+
+    // Without a source: blocks without blobs still answer, blocks with blobs cannot.
+    const bare = await createBeaconApiServer({ host: "127.0.0.1", port: 0 }, { chain, config });
+    try {
+      const res = await fetch(`${bare.url}/eth/v1/beacon/blobs/${BLOB_SLOT}`);
+      assert.equal(res.status, 500);
+      assert.equal(((await res.json()) as { code: number }).code, 500);
+      const none = await fetch(`${bare.url}/eth/v1/beacon/blobs/40`);
+      assert.equal(none.status, 200);
+    } finally {
+      await bare.close();
     }
   });
 

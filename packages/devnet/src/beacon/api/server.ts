@@ -1,6 +1,6 @@
 /**
  * The devnet's Beacon API: the subset of the beacon-APIs spec Baton's services read (genesis, spec,
- * headers, blocks, proposer duties and lookahead, states and validators, debug states, events),
+ * headers, blocks, blobs, proposer duties and lookahead, states and validators, debug states, events),
  * served over `node:http` from a simulated {@link BeaconChain}, so that a service written against it
  * works unchanged against a real beacon node.
  */
@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { type Logger, silentLogger } from "@baton/protocol";
 import type { ChainForkConfig } from "@lodestar/config";
 import type { BeaconChain } from "../chain.ts";
+import type { BlobProvider } from "./blobs.ts";
 import { ApiError, errorBody, HttpStatus } from "./errors.ts";
 import { createEventHub } from "./events.ts";
 import { beaconApiRoutes, MediaType, type Route, type RouteResult } from "./routes.ts";
@@ -26,6 +27,8 @@ export interface BeaconApiServerDeps {
   readonly chain: BeaconChain;
   /** The chain's config (see `devnetChainConfig`): fork names and versions, `/eth/v1/config/spec`. */
   readonly config: ChainForkConfig;
+  /** Blobs for `/eth/v1/beacon/blobs/{block_id}` (see `RouteDeps.blobs` for what answers without). */
+  readonly blobs?: BlobProvider;
   readonly logger?: Logger;
 }
 
@@ -98,9 +101,12 @@ export async function createBeaconApiServer(
   deps: BeaconApiServerDeps,
 ): Promise<BeaconApiServer> {
   const logger = deps.logger ?? silentLogger;
-  const routes = beaconApiRoutes({ chain: deps.chain, config: deps.config, version: BEACON_API_VERSION }).map(
-    compile,
-  );
+  const routes = beaconApiRoutes({
+    chain: deps.chain,
+    config: deps.config,
+    version: BEACON_API_VERSION,
+    blobs: deps.blobs,
+  }).map(compile);
   const hub = createEventHub(deps.chain);
   const streams = new Set<ServerResponse>();
 
@@ -158,7 +164,7 @@ export async function createBeaconApiServer(
     }
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const parts = url.pathname.split("/");
     let pathMatched = false;
@@ -176,7 +182,10 @@ export async function createBeaconApiServer(
         sendError(res, HttpStatus.notAcceptable, `Accepted media types not supported: ${req.headers.accept}`);
         return;
       }
-      send(req, res, route.handle({ params, query: url.searchParams, mediaType }));
+      const result = await route.handle({ params, query: url.searchParams, mediaType });
+      // The client may have gone while an asynchronous handler ran.
+      if (res.destroyed) return;
+      send(req, res, result);
       logger.debug("beacon api request", { route: route.operationId, status: res.statusCode });
       return;
     }
@@ -189,20 +198,22 @@ export async function createBeaconApiServer(
     }
   };
 
-  const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (error) {
-      if (res.headersSent) {
-        res.destroy();
-      } else if (error instanceof ApiError) {
-        sendError(res, error.status, error.message);
-      } else {
-        const message = error instanceof Error ? error.message : String(error);
-        logger.error("beacon api handler failed", { url: req.url, error: message });
-        sendError(res, HttpStatus.internalError, `Internal server error: ${message}`);
-      }
+  /** A handler's error, thrown or rejected alike: an ApiError is the client's answer, else a 500. */
+  const answerError = (req: IncomingMessage, res: ServerResponse, error: unknown) => {
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+    } else if (error instanceof ApiError) {
+      sendError(res, error.status, error.message);
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.error("beacon api handler failed", { url: req.url, error: message });
+      sendError(res, HttpStatus.internalError, `Internal server error: ${message}`);
     }
+  };
+
+  const server = createServer((req, res) => {
+    // `handle` is async: synchronous throws become rejections, so one catch answers both.
+    handle(req, res).catch((error: unknown) => answerError(req, res, error));
   });
 
   await new Promise<void>((resolve, reject) => {
