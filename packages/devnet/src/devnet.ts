@@ -15,7 +15,11 @@ import { type Anvil, defaultAnvilOptions, startAnvil } from "./l1/anvil.ts";
 import { ExecutionNode, ExecutionNodeError, ExecutionNodeErrorCode } from "./l1/executionNode.ts";
 import { type DevnetOptions, devnetCommitter, devnetSequencers, validateDevnetOptions } from "./options.ts";
 import { PreconfServices, type PreconfSummary } from "./preconf/preconfServices.ts";
-import { DEPLOYER_KEY, type DevnetAccounts, devnetAccounts } from "./protocol/accounts.ts";
+import { ANVIL_DEV_KEYS, DEPLOYER_KEY, type DevnetAccounts, devnetAccounts } from "./protocol/accounts.ts";
+
+/** Signs the refused blob transaction that warms anvil's KZG check (a dev key the devnet leaves alone). */
+const BLOB_WARM_KEY = ANVIL_DEV_KEYS[4];
+
 import { bootstrapProtocol, bootstrapSpanSeconds, type ProtocolBootstrap } from "./protocol/bootstrap.ts";
 import { createLookaheadPoster, type LookaheadPoster } from "./protocol/lookaheadPoster.ts";
 import { RollupNodes, type RollupSummary } from "./rollups/rollupNodes.ts";
@@ -148,6 +152,12 @@ export class Devnet extends EventEmitter<DevnetEvents> {
     let beaconApi: BeaconApiServer | undefined;
     try {
       const l1 = new ExecutionNode(anvil.url);
+      // Blob batches must not wait on anvil's first KZG check: loaded while the bootstrap runs.
+      const warmBlobs =
+        options.gateway && options.blobThresholdBytes !== null
+          ? l1.warmBlobVerification(BLOB_WARM_KEY)
+          : null;
+      warmBlobs?.catch(() => {});
       await l1.installBeaconRootsContract();
       await l1.installHistoryStorageContract();
       const keys = interopKeys(options.validators);
@@ -183,6 +193,13 @@ export class Devnet extends EventEmitter<DevnetEvents> {
         { host: options.host, port: options.beaconPort },
         { chain, config, blobs: blobSource(l1), logger: logger.child({ module: "beacon-api" }) },
       );
+      if (warmBlobs !== null) {
+        const ms = await warmBlobs.catch((error: unknown) => {
+          logger.warn("warming anvil's blob verification failed", { error: String(error).split("\n")[0] });
+          return null;
+        });
+        if (ms !== null) logger.debug("anvil's blob verification warmed", { ms: Math.round(ms) });
+      }
       let protocol: DevnetProtocol | undefined;
       if (bootstrap) {
         const poster = createLookaheadPoster(bootstrap, {

@@ -5,9 +5,11 @@
 import { type FeeQuoteJson, GatewayApiError, type HealthJson, type SignedBatchJson } from "@baton/clients";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
 import {
+  BYTES_PER_BLOB,
   batchDataHash,
   batonDomain,
   blobBatchDataHash,
+  blobCommitment,
   CommitmentKind,
   carryInBlobs,
   type Logger,
@@ -84,6 +86,8 @@ export class Gateway {
         options.closeMarginMs,
       );
       const slotStart = (slot: bigint) => BigInt(options.genesisTime) + slot * BigInt(options.secondsPerSlot);
+      // The KZG trusted setup takes about 2 s to load: now, not inside the first blob batch's cut.
+      if (options.blobThresholdBytes !== null) blobCommitment(new Uint8Array(BYTES_PER_BLOB));
       const engines: ExecutionEngine[] = [];
       const lanes = new Map<bigint, RollupLane>();
       for (const rollup of options.rollups) {

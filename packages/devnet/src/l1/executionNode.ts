@@ -4,6 +4,9 @@ import {
   type BatonErrorOptions,
   BEACON_ROOTS_ADDRESS,
   BEACON_ROOTS_HISTORY_BUFFER_LENGTH,
+  BYTES_PER_BLOB,
+  blobCommitment,
+  blobProof,
   commitmentVersionedHash,
   encodeBlockHeader,
   GAS_PER_BLOB,
@@ -13,6 +16,7 @@ import {
 } from "@baton/protocol";
 import { ssz } from "@lodestar/types";
 import { type Hex, hexToBytes, numberToHex, pad, parseTransaction, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import type { ExecutionPayload } from "../beacon/stateTransition.ts";
 
 /** Stable codes of {@link ExecutionNodeError}: what went wrong, not how the message words it. */
@@ -282,6 +286,49 @@ export class ExecutionNode {
   /** Drop the last `depth` blocks (their transactions go back to the pool). */
   async rollback(depth: number): Promise<void> {
     await this.request("anvil_rollback", [depth]);
+  }
+
+  /**
+   * Makes anvil load its KZG trusted setup now: its first blob transaction otherwise takes about
+   * 2.5 s to accept, enough for a gateway's first blob proposal to miss its slot. Sends a blob
+   * transaction whose proof is for another blob, which anvil refuses once it has checked the proof:
+   * nothing reaches the pool or the chain. Returns how long anvil took.
+   */
+  async warmBlobVerification(privateKey: Hex): Promise<number> {
+    const account = privateKeyToAccount(privateKey);
+    const blob = new Uint8Array(BYTES_PER_BLOB);
+    const other = new Uint8Array(BYTES_PER_BLOB);
+    other[1] = 1;
+    const commitment = blobCommitment(blob);
+    const serializedTransaction = await account.signTransaction({
+      type: "eip4844",
+      chainId: Number(await this.request<Hex>("eth_chainId")),
+      nonce: Number(await this.request<Hex>("eth_getTransactionCount", [account.address, "pending"])),
+      to: account.address,
+      gas: 21_000n,
+      maxFeePerGas: 100_000_000_000n,
+      maxPriorityFeePerGas: 1n,
+      maxFeePerBlobGas: 100_000_000_000n,
+      blobVersionedHashes: [commitmentVersionedHash(commitment)],
+      sidecars: [
+        {
+          blob: toHex(blob),
+          commitment: toHex(commitment),
+          proof: toHex(blobProof(other, blobCommitment(other))),
+        },
+      ],
+    });
+    const start = performance.now();
+    try {
+      await this.request("eth_sendRawTransaction", [serializedTransaction]);
+    } catch (error) {
+      if (!(error instanceof ExecutionNodeError)) throw error;
+      return performance.now() - start;
+    }
+    throw new ExecutionNodeError(
+      ExecutionNodeErrorCode.blobSidecarsMismatch,
+      "anvil accepted a blob transaction with a wrong proof",
+    );
   }
 
   async dropAllTransactions(): Promise<void> {

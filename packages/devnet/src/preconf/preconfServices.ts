@@ -149,8 +149,18 @@ export class PreconfServices {
     };
   }
 
-  /** Stops the load, makes a last check at `slot`, then stops the tracker and the gateway. */
-  async stop(slot: number): Promise<void> {
+  #stopping: Promise<void> | null = null;
+
+  /**
+   * Stops the load, makes a last check at `slot`, then stops the tracker and the gateway. Once: a
+   * second call waits for the first (the L1 may be gone by then, and the counts are final).
+   */
+  stop(slot: number): Promise<void> {
+    this.#stopping ??= this.#stop(slot);
+    return this.#stopping;
+  }
+
+  async #stop(slot: number): Promise<void> {
     await this.load.stop();
     await this.#checking;
     await this.tracker

@@ -3,8 +3,9 @@ import { privateKeyToAccount } from "viem/accounts";
 
 /**
  * anvil's default dev keys (public test keys of the "test test ... junk" mnemonic), by index. The
- * devnet uses 0 (deployer, sequencer owner), 1 (default committer: the gateway's key) and 3
- * (lookahead poster); 2 and the others are left to tests and tools.
+ * devnet uses 0 (deployer, sequencer owner), 1 (default committer: the gateway's key), 3
+ * (lookahead poster) and 4 (signs a refused blob transaction at start, nothing else); 2 and the
+ * others are left to tests and tools.
  */
 export const ANVIL_DEV_KEYS = [
   "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
