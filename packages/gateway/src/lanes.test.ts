@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { createEthereumjsEngine } from "@baton/execution";
 import {
   blobBatchDataHash,
@@ -12,10 +12,13 @@ import {
 } from "@baton/protocol";
 import { type Address, type Hex, keccak256, parseEther, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { KzgWorker } from "./kzg.ts";
 import type { ForcedEntry } from "./l1.ts";
 import { DEPOSIT_KIND, FORCED_KIND, RollupLane } from "./lanes.ts";
 
 const CHAIN_ID = 167_001n;
+/** Blob batches' commitments come from the gateway's KZG worker (a real worker thread). */
+const kzg = new KzgWorker();
 const GWEI = 1_000_000_000n;
 const USER = privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
 const DEPOSITOR: Address = "0x000000000000000000000000000000000000d0D0"; // checksummed, as decoded
@@ -35,7 +38,11 @@ async function lane(blobThresholdBytes: number | null = null) {
   };
   const engine = await createEthereumjsEngine(genesis);
   const options = { genesis, blockGasLimit: 30_000_000n, baseFeePerGas: GWEI, gasPerSlot: 15_000_000n };
-  return new RollupLane(options, engine, COINBASE, (slot) => 1_000n + slot * 12n, blobThresholdBytes);
+  const blobs =
+    blobThresholdBytes === null
+      ? null
+      : { thresholdBytes: blobThresholdBytes, carry: async (data: Hex) => kzg.carry(data) };
+  return new RollupLane(options, engine, COINBASE, (slot) => 1_000n + slot * 12n, blobs);
 }
 
 describe("RollupLane.openBatch", () => {
@@ -113,13 +120,14 @@ describe("RollupLane.openBatch", () => {
 });
 
 describe("RollupLane.cut", () => {
+  after(() => kzg.close());
   const tx: Hex = `0x02${"ab".repeat(60)}`;
 
   it("puts a batch at the blob threshold in blobs: dataHash names the blobs, which decode to the data", async () => {
     const l = await lane(0);
     l.ensureOpen(4n, 0);
     l.append(tx, keccak256(tx), null);
-    const cut = l.cut();
+    const cut = await l.cut();
     assert.ok(cut?.blobs !== undefined);
     assert.equal(cut.blobs.blobs.length, 1);
     assert.deepEqual(cut.blobs.versionedHashes, cut.blobs.blobs.map(blobVersionedHash));
@@ -133,7 +141,7 @@ describe("RollupLane.cut", () => {
       const l = await lane(threshold);
       l.ensureOpen(4n, 0);
       l.append(tx, keccak256(tx), null);
-      const cut = l.cut();
+      const cut = await l.cut();
       assert.equal(cut?.blobs, undefined);
       assert.equal(cut?.batch.dataHash, keccak256(cut?.data ?? "0x"));
     }

@@ -17,7 +17,6 @@ import {
   type BlobCarriage,
   batchDataHash,
   blobBatchDataHash,
-  carryInBlobs,
   DEPOSIT_TX_TYPE,
   decodeDepositTx,
   encodeBatchData,
@@ -72,8 +71,14 @@ export class RollupLane {
     readonly engine: ExecutionEngine,
     private readonly coinbase: Address,
     private readonly slotStart: (slot: bigint) => bigint,
-    /** `GatewayOptions.blobThresholdBytes`. */
-    private readonly blobThresholdBytes: number | null = null,
+    /**
+     * Blob batches: data of at least `thresholdBytes` (`GatewayOptions.blobThresholdBytes`) is laid
+     * out in blobs by `carry` (the KZG worker's); null keeps every batch in calldata.
+     */
+    private readonly blobs: {
+      thresholdBytes: number;
+      carry: (data: Hex) => Promise<BlobCarriage>;
+    } | null = null,
   ) {}
 
   get chainId(): bigint {
@@ -186,18 +191,24 @@ export class RollupLane {
     return position;
   }
 
-  /** Closes the open batch into a `Batch` (unsigned) and advances the chain; null if it is empty. */
-  cut(): CutBatch | null {
+  /**
+   * Closes the open batch into a `Batch` (unsigned) and advances the chain; null if it is empty. A
+   * blob batch's commitments are awaited before anything changes: the caller holds the decision
+   * section, so nothing else touches the lane meanwhile.
+   */
+  async cut(): Promise<CutBatch | null> {
     const open = this.open;
     if (open === null) return null;
-    this.open = null;
     if (open.entries.length === 0) {
       // Nothing to settle: the batch number is not used.
+      this.open = null;
       return null;
     }
     const data = encodeBatchData(open.entries);
-    const inBlobs = this.blobThresholdBytes !== null && (data.length - 2) / 2 >= this.blobThresholdBytes;
-    const blobs = inBlobs ? carryInBlobs(data) : undefined;
+    const inBlobs = this.blobs !== null && (data.length - 2) / 2 >= this.blobs.thresholdBytes;
+    const blobs = inBlobs ? await this.blobs?.carry(data) : undefined;
+    if (this.open !== open) throw new Error("the open batch changed while it was cut");
+    this.open = null;
     const batch: Batch = {
       chainId: this.chainId,
       number: open.number,

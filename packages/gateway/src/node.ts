@@ -5,18 +5,16 @@
 import { type FeeQuoteJson, GatewayApiError, type HealthJson, type SignedBatchJson } from "@baton/clients";
 import { createEthereumjsEngine, type ExecutionEngine } from "@baton/execution";
 import {
-  BYTES_PER_BLOB,
   batchDataHash,
   batonDomain,
   blobBatchDataHash,
-  blobCommitment,
   CommitmentKind,
-  carryInBlobs,
   type Logger,
   parseBatch,
 } from "@baton/protocol";
-import { bytesToHex, stringToBytes } from "viem";
+import { bytesToHex, type Hex, stringToBytes } from "viem";
 import { DigestSigner } from "./crypto.ts";
+import { KzgWorker } from "./kzg.ts";
 import { createL1Access, type L1Access } from "./l1.ts";
 import { DEPOSIT_KIND, FORCED_KIND, RollupLane } from "./lanes.ts";
 import { L1Ledger } from "./ledger.ts";
@@ -60,6 +58,7 @@ export class Gateway {
       l1: L1Access;
       engines: ExecutionEngine[];
       recovery: SenderRecovery;
+      kzg: KzgWorker;
       logger: Logger;
       refresher: NodeJS.Timeout;
     },
@@ -86,17 +85,22 @@ export class Gateway {
         options.closeMarginMs,
       );
       const slotStart = (slot: bigint) => BigInt(options.genesisTime) + slot * BigInt(options.secondsPerSlot);
-      // The KZG trusted setup takes about 2 s to load: now, not inside the first blob batch's cut.
-      if (options.blobThresholdBytes !== null) blobCommitment(new Uint8Array(BYTES_PER_BLOB));
+      // Blob batches' KZG work runs on a worker. With blobs on it starts now and loads the trusted
+      // setup (about 2 s) in the background; otherwise on first use (an unsent blob batch of an
+      // earlier run with blobs on).
+      const kzg = new KzgWorker();
+      if (options.blobThresholdBytes !== null) kzg.start();
+      cleanup.push(() => kzg.close());
+      const blobs =
+        options.blobThresholdBytes === null
+          ? null
+          : { thresholdBytes: options.blobThresholdBytes, carry: (data: Hex) => kzg.carry(data) };
       const engines: ExecutionEngine[] = [];
       const lanes = new Map<bigint, RollupLane>();
       for (const rollup of options.rollups) {
         const engine = await createEthereumjsEngine(rollup.genesis);
         engines.push(engine);
-        lanes.set(
-          rollup.genesis.chainId,
-          new RollupLane(rollup, engine, signer.address, slotStart, options.blobThresholdBytes),
-        );
+        lanes.set(rollup.genesis.chainId, new RollupLane(rollup, engine, signer.address, slotStart, blobs));
       }
       cleanup.push(() => Promise.all(engines.map((engine) => engine.close())));
       const stream = new StreamHub(store, metrics, logger.child({ module: "stream" }));
@@ -115,6 +119,7 @@ export class Gateway {
         metrics,
         logger: logger.child({ module: "settlement" }),
         now,
+        kzg,
       });
       const recovery =
         options.recoveryThreads > 0 ? new RecoveryPool(options.recoveryThreads) : inlineRecovery;
@@ -136,7 +141,7 @@ export class Gateway {
         now,
         cutStale: (target) => settlement.cutStale(target),
       });
-      const restored = await restore(store, sequencer, lanes);
+      const restored = await restore(store, sequencer, lanes, kzg);
       settlement.requeue(restored.unsent);
       logger.info("gateway state loaded", {
         commitments: restored.commitments,
@@ -257,6 +262,7 @@ export class Gateway {
         l1,
         engines,
         recovery,
+        kzg,
         logger,
         refresher,
       });
@@ -284,7 +290,7 @@ export class Gateway {
     if (this.#closed) return;
     this.#closed = true;
     this.#accepting = false;
-    const { server, settlement, stream, l1, engines, recovery, logger, refresher } = this.parts;
+    const { server, settlement, stream, l1, engines, recovery, kzg, logger, refresher } = this.parts;
     clearInterval(refresher);
     // The timer is cleared once drained: left pending, it would keep the process alive for the timeout.
     let timer: NodeJS.Timeout | undefined;
@@ -303,6 +309,7 @@ export class Gateway {
     l1.close();
     await this.store.close();
     await recovery.close();
+    await kzg.close();
     await Promise.all(engines.map((engine) => engine.close()));
     logger.info("gateway stopped", { sequence: this.sequencer.sequence.toString() });
   }
@@ -313,6 +320,7 @@ async function restore(
   store: GatewayStore,
   sequencer: Sequencer,
   lanes: Map<bigint, RollupLane>,
+  kzg: KzgWorker,
 ): Promise<{ commitments: number; transactions: number; batches: number; unsent: SignedBatch[] }> {
   const counts = store.check();
   const batches = store.batches();
@@ -336,7 +344,7 @@ async function restore(
     ranges.set(stored.chainId, list);
     if (stored.l1Transaction === null) {
       // A blob batch is stored with its data; its blobs are laid out again (the same, by construction).
-      const blobs = batch.dataHash === batchDataHash(json.data) ? undefined : carryInBlobs(json.data);
+      const blobs = batch.dataHash === batchDataHash(json.data) ? undefined : await kzg.carry(json.data);
       if (blobs !== undefined && blobBatchDataHash(blobs.versionedHashes) !== batch.dataHash) {
         throw new Error(
           `stored batch ${stored.chainId}/${batch.number} matches neither its calldata nor its blobs`,

@@ -83,7 +83,7 @@ export interface SequencerDeps {
   readonly logger: Logger;
   readonly now: () => number;
   /** Cuts the open batches of windows other than `targetSlot` before a promise in it. */
-  readonly cutStale: (targetSlot: bigint) => void;
+  readonly cutStale: (targetSlot: bigint) => Promise<void>;
 }
 
 /** The JSON text each reply was stored as: the server sends it as is instead of serializing again. */
@@ -301,7 +301,7 @@ export class Sequencer {
     const { options, l1, ledger, lanes } = this.deps;
     const nowMs = this.deps.now();
     const window = this.deps.windows.servingWindow(nowMs, checked.requestedSlot);
-    this.deps.cutStale(window.targetSlot);
+    await this.deps.cutStale(window.targetSlot);
     const usage = this.usage(window.targetSlot);
     const head = l1.head();
     // The base fee can rise 12.5% per block until the target slot's block.

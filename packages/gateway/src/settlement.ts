@@ -7,17 +7,11 @@
 
 import type { SignedBatchJson } from "@baton/clients";
 import { inboxAbi } from "@baton/contracts";
-import {
-  type BatonDomain,
-  batchDigest,
-  batchToJson,
-  blobProof,
-  type Logger,
-  SLOTS_PER_EPOCH,
-} from "@baton/protocol";
+import { type BatonDomain, batchDigest, batchToJson, type Logger, SLOTS_PER_EPOCH } from "@baton/protocol";
 import { type Address, bytesToHex, createWalletClient, encodeFunctionData, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { DigestSigner } from "./crypto.ts";
+import type { KzgWorker } from "./kzg.ts";
 import type { L1Access } from "./l1.ts";
 import type { CutBatch, RollupLane } from "./lanes.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -45,6 +39,8 @@ export interface SettlementDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Proves blob batches' blobs. */
+  readonly kzg: KzgWorker;
 }
 
 const TICK_MS = 50;
@@ -124,10 +120,10 @@ export class Settlement {
   }
 
   /** Cuts open batches of windows other than `targetSlot` (inside the decision section). */
-  cutStale(targetSlot: bigint): void {
+  async cutStale(targetSlot: bigint): Promise<void> {
     for (const lane of this.deps.lanes.values()) {
       if (lane.open !== null && lane.open.targetSlot !== targetSlot) {
-        const cut = lane.cut();
+        const cut = await lane.cut();
         if (cut !== null) this.seal(cut);
       }
     }
@@ -160,7 +156,7 @@ export class Settlement {
         }
         const closing = t >= windows.slotStartMs(open.targetSlot) - cutMarginMs;
         if (closing || t - open.openedAtMs >= options.batchIntervalMs) {
-          const cut = lane.cut();
+          const cut = await lane.cut();
           if (cut !== null) this.seal(cut);
         }
       }
@@ -290,19 +286,14 @@ export class Settlement {
   ): Promise<Hex> {
     const { client } = this.deps.l1;
     this.#l1ChainId ??= await client.getChainId();
-    const sidecars: { blob: Hex; commitment: Hex; proof: Hex }[] = [];
-    for (const b of batches) {
-      const carriage = b.blobs;
-      if (carriage === undefined) continue;
-      carriage.blobs.forEach((blob, i) => {
-        const commitment = carriage.commitments[i] as Uint8Array;
-        sidecars.push({
-          blob: bytesToHex(blob),
-          commitment: bytesToHex(commitment),
-          proof: bytesToHex(blobProof(blob, commitment)),
-        });
-      });
-    }
+    const blobs = batches.flatMap((b) => b.blobs?.blobs ?? []);
+    const commitments = batches.flatMap((b) => b.blobs?.commitments ?? []);
+    const proofs = await this.deps.kzg.proofs(blobs, commitments);
+    const sidecars = blobs.map((blob, i) => ({
+      blob: bytesToHex(blob),
+      commitment: bytesToHex(commitments[i] as Uint8Array),
+      proof: bytesToHex(proofs[i] as Uint8Array),
+    }));
     const blobBaseFee = await client.getBlobBaseFee();
     const serializedTransaction = await this.#wallet.account.signTransaction({
       type: "eip4844",
